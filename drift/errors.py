@@ -1,0 +1,82 @@
+"""One error root and the exit-code contract shared by every command."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """The documented exit codes; the CLI is the only place that turns results into these."""
+
+    OK = 0
+    DRIFT = 1
+    USAGE = 2
+    INCOMPLETE = 3
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a spec file, 1-based like editors show it."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        # line 0 means "the file as a whole" (a missing path, an unreadable file)
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+    @property
+    def short(self) -> str:
+        """FILE:LINE, as text reports show it."""
+        return self.file if self.line <= 0 else f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a spec, at the place it was written."""
+
+    location: Location
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        prefix = f"{self.path}: " if self.path else ""
+        return f"{self.location}: {prefix}{self.message}"
+
+
+class DriftError(Exception):
+    """Root of every error drift reports as one clear line."""
+
+    exit_code: ExitCode = ExitCode.INCOMPLETE
+
+
+class UsageError(DriftError):
+    """The command line or environment asked for something impossible."""
+
+    exit_code = ExitCode.USAGE
+
+
+class SpecError(DriftError):
+    """The spec is invalid; carries every problem found, not just the first."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        super().__init__(f"the spec has {len(self.problems)} {noun}")
+
+
+class FetchError(DriftError):
+    """The API could not be reached or answered in a way that stops the whole run."""
+
+    exit_code = ExitCode.INCOMPLETE
+
+
+class CredentialsError(FetchError):
+    """The API key is missing or was rejected."""

@@ -1,0 +1,92 @@
+"""The project's own result model: what every stage after the diff speaks."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from drift.errors import ExitCode, Location
+from drift.spec import DesiredIntegration
+
+
+class Status(str, enum.Enum):
+    IN_SYNC = "in_sync"
+    DRIFTED = "drifted"
+    NOT_FOUND = "not_found"
+    ERROR = "error"
+
+
+KINDS = ("changed", "added", "removed")
+MARKS = {"changed": "~", "added": "+", "removed": "-"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference: `kind` is changed, added (live only) or removed (spec only).
+
+    `expected` and `actual` are already safe to print: secret values arrive redacted.
+    """
+
+    kind: str
+    path: str
+    expected: Any
+    actual: Any
+    source: Location | None = None
+    note: str | None = None
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return self.path.lower(), self.kind, str(self.actual)
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    message: str
+    http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class IntegrationResult:
+    desired: DesiredIntegration
+    status: Status
+    changes: tuple[Change, ...] = ()
+    error: ErrorInfo | None = None
+
+    @property
+    def name(self) -> str:
+        return self.desired.name
+
+
+@dataclass
+class RunStats:
+    requests: int = 0
+    retries: int = 0
+    throttled: int = 0
+
+
+@dataclass
+class Report:
+    base_url: str
+    results: list[IntegrationResult]
+    stats: RunStats = field(default_factory=RunStats)
+    declared: int | None = None  # integrations in the spec before selection
+
+    def count(self, status: Status) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.count(Status.DRIFTED) or self.count(Status.NOT_FOUND):
+            return ExitCode.DRIFT
+        if self.count(Status.ERROR):
+            return ExitCode.INCOMPLETE
+        return ExitCode.OK
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "total": len(self.results),
+            "inSync": self.count(Status.IN_SYNC),
+            "drifted": self.count(Status.DRIFTED),
+            "notFound": self.count(Status.NOT_FOUND),
+            "errors": self.count(Status.ERROR),
+        }

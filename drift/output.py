@@ -1,0 +1,36 @@
+"""Send one Report to stdout and to every requested file, each written whole."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from drift.fileio import write_atomic
+from drift.model import Report
+from drift.reporters import RenderOptions, get_reporter
+
+
+def write_outputs(
+    report: Report,
+    fmt: str | None,
+    extra: list[tuple[str, str]],
+    *,
+    verbose: bool,
+    color: bool,
+    emit: Callable[[str], None],
+) -> None:
+    """Render stdout and the extra reports. In GitHub Actions with no --format, stdout
+    gets the text report plus annotations, and the step summary gets the markdown."""
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and fmt is None
+    # render everything first so that a failure writes nothing at all
+    files = [(path, get_reporter(f)(report, RenderOptions(verbose=verbose))) for f, path in extra]
+    shown = get_reporter(fmt or "text")(report, RenderOptions(verbose=verbose, color=color))
+    if in_actions:
+        shown += get_reporter("github")(report, RenderOptions(verbose=verbose))
+    for path, text in files:
+        write_atomic(path, text)
+    emit(shown)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_actions and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(get_reporter("markdown")(report, RenderOptions(verbose=verbose)))

@@ -1,0 +1,67 @@
+"""The JSON report: a stable contract, published as schemas/report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drift import __version__
+from drift.errors import Location
+from drift.model import Change, IntegrationResult, Report
+from drift.reporters import RenderOptions
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    return {"file": loc.file, "line": loc.line, "column": loc.column}
+
+
+def _change(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "kind": change.kind,
+        "path": change.path,
+        "expected": change.expected,
+        "actual": change.actual,
+    }
+    if change.source is not None:
+        out["source"] = _location(change.source)
+    if change.note:
+        out["note"] = change.note
+    return out
+
+
+def _result(result: IntegrationResult) -> dict[str, Any]:
+    item = result.desired
+    return {
+        "name": item.name,
+        "integrationId": item.integration_id,
+        "authId": item.auth_id,
+        "status": result.status.value,
+        "source": _location(item.source),
+        "changes": [_change(c) for c in result.changes],
+        "error": None
+        if result.error is None
+        else {"message": result.error.message, "httpStatus": result.error.http_status},
+    }
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    summary: dict[str, Any] = report.summary()
+    summary.update(
+        requests=report.stats.requests,
+        retries=report.stats.retries,
+        throttled=report.stats.throttled,
+    )
+    if report.declared is not None:
+        summary["declared"] = report.declared
+    return {
+        "schemaVersion": 1,
+        "tool": {"name": "drift", "version": __version__},
+        "baseUrl": report.base_url,
+        "exitCode": int(report.exit_code),
+        "summary": summary,
+        "integrations": [_result(r) for r in report.results],
+    }
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"

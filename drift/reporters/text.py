@@ -1,0 +1,100 @@
+"""Terraform-like text report: one block per integration that needs attention."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from drift.model import MARKS, IntegrationResult, Report, Status
+from drift.reporters import RenderOptions
+
+_COLORS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
+_STATUS_WORD = {
+    Status.DRIFTED: "drifted",
+    Status.NOT_FOUND: "not found",
+    Status.ERROR: "error",
+    Status.IN_SYNC: "in sync",
+}
+_STATUS_COLOR = {
+    Status.DRIFTED: "yellow",
+    Status.NOT_FOUND: "red",
+    Status.ERROR: "red",
+    Status.IN_SYNC: "green",
+}
+_MARK_COLOR = {"changed": "yellow", "added": "green", "removed": "red"}
+
+
+def quote(value: Any) -> str:
+    """Values in double quotes with control characters escaped, so nothing can forge
+    a line of the report or a terminal escape."""
+    if value is None:
+        return "(none)"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def ids(result: IntegrationResult) -> str:
+    item = result.desired
+    return f"{item.integration_id} / {item.auth_id or 'embedded auth'}"
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary()
+    line = (
+        f"{s['drifted']} drifted, {s['notFound']} not found, {s['errors']} errors, "
+        f"{s['inSync']} in sync ({s['total']} total)"
+    )
+    return line
+
+
+def stats_line(report: Report) -> str:
+    st = report.stats
+    return f"requests: {st.requests}, retries: {st.retries}, throttled: {st.throttled}"
+
+
+class _Paint:
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def __call__(self, text: str, color: str) -> str:
+        return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.enabled else text
+
+
+def block(result: IntegrationResult, paint: _Paint) -> list[str]:
+    status = result.status
+    lines = [
+        f"{paint(result.name, 'bold')}: {paint(_STATUS_WORD[status], _STATUS_COLOR[status])}"
+        f"  ({ids(result)}, {result.desired.source.short})"
+    ]
+    for change in result.changes:
+        mark = paint(MARKS[change.kind], _MARK_COLOR[change.kind])
+        if change.kind == "changed":
+            detail = f"{quote(change.expected)} -> {quote(change.actual)}"
+        elif change.kind == "added":
+            detail = f"{quote(change.actual)} (live only)"
+        else:
+            detail = f"{quote(change.expected)} (missing live)"
+        note = f"  [{change.note}]" if change.note else ""
+        lines.append(f"  {mark} {change.path}: {detail}{note}")
+    if result.error is not None:
+        lines.append(f"  {paint('!', 'red')} {result.error.message}")
+    return lines
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    paint = _Paint(options.color)
+    out: list[str] = []
+    for result in report.results:
+        if result.status is not Status.IN_SYNC:
+            out.extend(block(result, paint))
+            out.append("")
+    in_sync = [r for r in report.results if r.status is Status.IN_SYNC]
+    if in_sync and options.verbose:
+        out.append(f"in sync ({len(in_sync)}):")
+        out.extend(
+            f"  {paint('=', 'green')} {r.name}  ({ids(r)}, {r.desired.source.short})"
+            for r in in_sync
+        )
+        out.append("")
+    out.append(stats_line(report))
+    out.append(summary_line(report))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,34 @@
+"""Choosing which declared integrations a run checks: shards (and later, filters)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from drift.errors import UsageError
+from drift.spec import DesiredIntegration
+
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    match = _SHARD.match(text.strip())
+    if not match:
+        raise UsageError(f"invalid --shard {text!r}: expected K/N, for example 2/4")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise UsageError(f"invalid --shard {text!r}: K must be between 1 and N")
+    return k, n
+
+
+def shard_of(name: str, count: int) -> int:
+    """1-based shard of a local name: a stable hash, the same on every machine and run."""
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def select_shard(
+    items: list[DesiredIntegration], shard: tuple[int, int]
+) -> list[DesiredIntegration]:
+    k, n = shard
+    return [item for item in items if shard_of(item.name, n) == k]
