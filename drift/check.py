@@ -2,23 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
 
+from drift import ignore
 from drift.diff import diff
+from drift.errors import Problem, SpecError
 from drift.fetch import Fetched, FetchSettings, Target, fetch_many
 from drift.model import ErrorInfo, IntegrationResult, Report, Status
 from drift.normalize import ShapeError, embedded_auth, normalize_auth
-from drift.spec import DesiredIntegration, canonical_id
+from drift.spec import DesiredIntegration, IgnoreRule, canonical_id
+
+
+def resolve_env(
+    items: Sequence[DesiredIntegration], environ: Mapping[str, str]
+) -> list[DesiredIntegration]:
+    """Read every `{env: NAME}` matcher's variable now, before any request; an unset
+    variable is a spec error at the line that names it."""
+    problems = []
+    out = []
+    for item in items:
+        if item.headers is None or all(h.matcher.kind != "env" for h in item.headers):
+            out.append(item)
+            continue
+        headers = []
+        for header in item.headers:
+            if header.matcher.kind == "env":
+                name = header.matcher.argument
+                if name not in environ:
+                    problems.append(
+                        Problem(
+                            header.source,
+                            f"integrations.{item.name}.headers.{header.name}",
+                            f"environment variable {name} is not set",
+                        )
+                    )
+                    continue
+                header = replace(header, matcher=replace(header.matcher, resolved=environ[name]))
+            headers.append(header)
+        out.append(replace(item, headers=tuple(headers)))
+    if problems:
+        raise SpecError(problems)
+    return out
 
 
 def target_of(item: DesiredIntegration) -> Target:
     return Target(item.integration_id, item.auth_id)
 
 
-def judge(item: DesiredIntegration, fetched: Fetched) -> IntegrationResult:
+def judge(
+    item: DesiredIntegration,
+    fetched: Fetched,
+    shared_rules: Sequence[IgnoreRule] = (),
+    today: datetime.date | None = None,
+) -> IntegrationResult:
     """Turn one fetch outcome into the integration's status and changes."""
     if fetched.kind == "not_found":
         what = "auth record" if item.auth_id else "integration"
@@ -59,8 +100,10 @@ def judge(item: DesiredIntegration, fetched: Fetched) -> IntegrationResult:
                 fetched.http_status,
             ),
         )
-    changes = diff(item, live)
-    return IntegrationResult(item, Status.DRIFTED if changes else Status.IN_SYNC, changes)
+    rules = ignore.rules_for(item.name, item.ignores, shared_rules)
+    changes = ignore.apply(diff(item, live), rules, today or datetime.date.today())
+    drifted = any(change.counts for change in changes)
+    return IntegrationResult(item, Status.DRIFTED if drifted else Status.IN_SYNC, changes)
 
 
 def run_check(
@@ -70,12 +113,17 @@ def run_check(
     transport: httpx.AsyncBaseTransport | None = None,
     on_done: Callable[[int, int], None] | None = None,
     declared: int | None = None,
+    shared_rules: Sequence[IgnoreRule] = (),
+    today: datetime.date | None = None,
 ) -> Report:
+    """Fetch, normalize and diff every integration; one record's failure never hides
+    the others. Raises CredentialsError when the key is rejected."""
     fetched, stats = fetch_many(
         [target_of(i) for i in integrations], settings, transport=transport, on_done=on_done
     )
     results = sorted(
-        (judge(i, f) for i, f in zip(integrations, fetched, strict=True)), key=lambda r: r.name
+        (judge(i, f, shared_rules, today) for i, f in zip(integrations, fetched, strict=True)),
+        key=lambda r: r.name,
     )
     return Report(
         settings.base_url,

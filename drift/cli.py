@@ -180,6 +180,25 @@ def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
     metavar="K/N",
     help="Check only shard K of N (1-based), by a stable hash of the local name.",
 )
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="GLOB",
+    help="Check only integrations whose local name matches (repeatable).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip integrations whose local name matches (repeatable).",
+)
+@click.option(
+    "--tag",
+    "tags",
+    multiple=True,
+    metavar="TAG",
+    help="Check only integrations with this tag (repeatable: any of them).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress indicator.")
 def check_command(
@@ -194,6 +213,9 @@ def check_command(
     max_rps: float | None,
     deadline: float | None,
     shard: str | None,
+    only: tuple[str, ...],
+    exclude: tuple[str, ...],
+    tags: tuple[str, ...],
     verbose: bool,
     quiet: bool,
 ) -> int:
@@ -202,22 +224,25 @@ def check_command(
     Exit 0 when everything is in sync, 1 on drift or a missing record, 3 when some
     record could not be checked.
     """
-    from drift.check import run_check
+    from drift.check import resolve_env, run_check
     from drift.fetch import DEFAULT_BASE_URL, FetchSettings, check_base_url
     from drift.output import write_outputs
     from drift.progress import Progress
     from drift.secret import Secret
-    from drift.select import parse_shard, select_shard
+    from drift.select import parse_shard, select, select_shard
     from drift.spec import load_valid_spec
 
     extra = _parse_reports(reports)
     shard_spec = parse_shard(shard) if shard else None
     url = check_base_url(base_url or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL)
     spec = load_valid_spec(list(paths) or ["specs"])
+    selected = select(spec.integrations, only, exclude, tags)
+    if shard_spec:
+        selected = select_shard(selected, shard_spec)
+    selected = resolve_env(selected, os.environ)
     key = os.environ.get(api_key_env, "")
     if not key:
         raise CredentialsError(f"no API key: set {api_key_env} to your SigmaMind API key")
-    selected = select_shard(spec.integrations, shard_spec) if shard_spec else spec.integrations
     settings = FetchSettings(
         base_url=url,
         api_key=Secret(key),
@@ -231,7 +256,11 @@ def check_command(
     progress = Progress(len(selected), enabled=not quiet)
     try:
         report = run_check(
-            selected, settings, on_done=progress.update, declared=len(spec.integrations)
+            selected,
+            settings,
+            on_done=progress.update,
+            declared=len(spec.integrations),
+            shared_rules=spec.ignores,
         )
     finally:
         progress.close()

@@ -1,17 +1,22 @@
 """Compare desired and live state with deepdiff and speak the project's Change model.
 
-deepdiff is used here and nowhere else; everything downstream sees `Change`.
+deepdiff is used here and nowhere else; everything downstream sees `Change`. Matchers
+other than an exact value are settled before deepdiff runs: a satisfied matcher takes the
+live value, an unmet one an `_Unmet` marker that deepdiff reports as a change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from deepdiff import DeepDiff
 
+from drift.matchers import looks_sensitive
 from drift.model import Change
 from drift.normalize import LiveAuth
-from drift.spec import DesiredIntegration
+from drift.secret import fingerprint
+from drift.spec import DesiredHeader, DesiredIntegration
 
 _KIND = {
     "values_changed": "changed",
@@ -21,48 +26,112 @@ _KIND = {
 }
 
 
-def _pointer(*parts: str) -> str:
+@dataclass(frozen=True)
+class _Unmet:
+    text: str
+
+
+def pointer(*parts: str) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _shown(value: Any, secret: bool) -> Any:
+    if isinstance(value, _Unmet):
+        return value.text
+    if secret and isinstance(value, str):
+        return fingerprint(value)
+    return value
+
+
+def _want(header: DesiredHeader, live_value: str | None) -> Any:
+    matcher = header.matcher
+    if matcher.kind == "equals":
+        return matcher.argument
+    if matcher.matches(live_value):
+        return live_value
+    return _Unmet(matcher.expected_text(header.secret))
+
+
+class _Headers:
+    """Live headers by lower-case name, remembering spellings and repeats."""
+
+    def __init__(self, live: LiveAuth) -> None:
+        self.values: dict[str, str] = {}
+        self.spelling: dict[str, str] = {}
+        self.repeats: list[tuple[str, str]] = []
+        for name, value in live.headers:
+            lowered = name.lower()
+            if lowered in self.values:
+                self.repeats.append((name, value))
+            else:
+                self.values[lowered] = value
+                self.spelling[lowered] = name
 
 
 def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
     """The changes between what the spec declares and the live record, sorted by path."""
     want: dict[str, Any] = {"authType": desired.auth_type}
     have: dict[str, Any] = {"authType": live.auth_type}
-    spelling: dict[str, str] = {}
+    declared: dict[str, DesiredHeader] = {}
     changes: list[Change] = []
+    live_headers = _Headers(live)
     if desired.headers is not None:
-        want["headers"] = {h.name.lower(): h.value for h in desired.headers}
-        spelling.update({h.name.lower(): h.name for h in desired.headers})
-        have_headers: dict[str, str] = {}
-        for name, value in live.headers:
-            lowered = name.lower()
-            if lowered in have_headers:
-                changes.append(
-                    Change(
-                        "added",
-                        _pointer("headers", spelling.get(lowered, name)),
-                        None,
-                        value,
-                        desired.field_source(_pointer("headers", name)),
-                        note="the live record has this header more than once",
-                    )
+        declared = {h.name.lower(): h for h in desired.headers}
+        want["headers"] = {
+            lowered: _want(h, live_headers.values.get(lowered))
+            for lowered, h in declared.items()
+            if h.matcher.kind != "absent"
+        }
+        have["headers"] = dict(live_headers.values)
+        for name, value in live_headers.repeats:
+            header = declared.get(name.lower())
+            secret = header.secret if header else looks_sensitive(name)
+            path = pointer("headers", header.name if header else name)
+            changes.append(
+                Change(
+                    "added",
+                    path,
+                    None,
+                    _shown(value, secret),
+                    desired.field_source(path),
+                    note="the live record has this header more than once",
                 )
-                continue
-            have_headers[lowered] = value
-            spelling.setdefault(lowered, name)
-        have["headers"] = have_headers
-    tree = DeepDiff(want, have, view="tree")
-    for report_type, levels in tree.items():
+            )
+
+    def spelled(lowered: str) -> str:
+        header = declared.get(lowered)
+        return header.name if header else live_headers.spelling.get(lowered, lowered)
+
+    for report_type, levels in DeepDiff(want, have, view="tree").items():
         kind = _KIND.get(report_type)
         if kind is None:
             raise ValueError(f"unexpected difference {report_type}")
         for level in levels:
             parts = [str(p) for p in level.path(output_format="list")]
+            secret = False
+            disposition = "drift"
+            note = None
             if parts[0] == "headers" and len(parts) == 2:
-                parts[1] = spelling.get(parts[1], parts[1])
-            pointer = _pointer(*parts)
-            expected = None if kind == "added" else level.t1
-            actual = None if kind == "removed" else level.t2
-            changes.append(Change(kind, pointer, expected, actual, desired.field_source(pointer)))
+                header = declared.get(parts[1])
+                secret = header.secret if header else looks_sensitive(parts[1])
+                if kind == "added" and header is not None:
+                    note = "the spec requires this header to be absent"
+                elif kind == "added":
+                    if desired.extra_headers == "ignore":
+                        continue
+                    if desired.extra_headers == "warn":
+                        disposition = "warning"
+                parts[1] = spelled(parts[1])
+            path = pointer(*parts)
+            changes.append(
+                Change(
+                    kind,
+                    path,
+                    None if kind == "added" else _shown(level.t1, secret),
+                    None if kind == "removed" else _shown(level.t2, secret),
+                    desired.field_source(path),
+                    note=note,
+                    disposition=disposition,
+                )
+            )
     return tuple(sorted(changes, key=Change.sort_key))

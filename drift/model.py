@@ -26,6 +26,8 @@ class Change:
     """One difference: `kind` is changed, added (live only) or removed (spec only).
 
     `expected` and `actual` are already safe to print: secret values arrive redacted.
+    `disposition` is "drift" (counts), "ignored" (an ignore rule accepts it) or "warning"
+    (an extra header under `extraHeaders: warn`); only "drift" affects the exit code.
     """
 
     kind: str
@@ -34,6 +36,11 @@ class Change:
     actual: Any
     source: Location | None = None
     note: str | None = None
+    disposition: str = "drift"
+
+    @property
+    def counts(self) -> bool:
+        return self.disposition == "drift"
 
     def sort_key(self) -> tuple[str, str, str]:
         return self.path.lower(), self.kind, str(self.actual)

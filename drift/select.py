@@ -1,7 +1,8 @@
-"""Choosing which declared integrations a run checks: shards (and later, filters)."""
+"""Choosing which declared integrations a run checks: name globs, tags and shards."""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 
@@ -32,3 +33,22 @@ def select_shard(
 ) -> list[DesiredIntegration]:
     k, n = shard
     return [item for item in items if shard_of(item.name, n) == k]
+
+
+def select(
+    items: list[DesiredIntegration],
+    only: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    tags: tuple[str, ...] = (),
+) -> list[DesiredIntegration]:
+    """Keep integrations whose local name matches any --only glob (all when none), that
+    carry any of the --tag tags (all when none), and match no --exclude glob."""
+
+    def keep(item: DesiredIntegration) -> bool:
+        if only and not any(fnmatch.fnmatchcase(item.name, g) for g in only):
+            return False
+        if tags and not set(tags) & set(item.tags):
+            return False
+        return not any(fnmatch.fnmatchcase(item.name, g) for g in exclude)
+
+    return [item for item in items if keep(item)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Any
 
 from drift import yamlload
 from drift.errors import Location, Problem, SpecError
+from drift.matchers import MATCHER_KEYS, Matcher, parse_matcher
 from drift.validate import dotted, schema_problems
 from drift.yamlload import Document
 
@@ -23,8 +26,21 @@ def canonical_id(value: str) -> str:
 @dataclass(frozen=True)
 class DesiredHeader:
     name: str  # as the spec spells it
-    value: str
+    matcher: Matcher
+    source: Location  # the line that set it: the integration's or the defaults'
+
+    @property
+    def secret(self) -> bool:
+        return self.matcher.is_secret(self.name)
+
+
+@dataclass(frozen=True)
+class IgnoreRule:
+    path: str
+    reason: str
+    until: datetime.date | None
     source: Location
+    integration: str = "*"  # glob on local names (top-level rules only)
 
 
 @dataclass(frozen=True)
@@ -38,6 +54,9 @@ class DesiredIntegration:
     headers: tuple[DesiredHeader, ...] | None  # None: headers are not checked
     source: Location
     auth_type_source: Location
+    tags: tuple[str, ...] = ()
+    ignores: tuple[IgnoreRule, ...] = ()
+    extra_headers: str = "fail"
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -61,6 +80,7 @@ class DesiredIntegration:
 class Spec:
     files: list[str] = field(default_factory=list)
     integrations: list[DesiredIntegration] = field(default_factory=list)
+    ignores: list[IgnoreRule] = field(default_factory=list)  # top-level rules, all files
 
 
 def _display(path: Path) -> str:
@@ -111,14 +131,17 @@ def _shape_problems(doc: Document) -> list[Problem]:
     return []
 
 
-def _header_case_problems(doc: Document, name: str, headers: dict[str, Any]) -> list[Problem]:
+def _header_problems(doc: Document, base: yamlload.PathT, headers: Any) -> list[Problem]:
+    """Case-only duplicates, ambiguous matchers and bad regexes in one headers mapping."""
+    if not isinstance(headers, dict):
+        return []
     problems = []
     seen: dict[str, str] = {}
-    for header in headers:
+    for header, value in headers.items():
+        path = (*base, "headers", header)
         lowered = header.lower()
         if lowered in seen:
-            path = ("integrations", name, "headers", header)
-            first = doc.location(("integrations", name, "headers", seen[lowered]), key=True)
+            first = doc.location((*base, "headers", seen[lowered]), key=True)
             problems.append(
                 Problem(
                     doc.location(path, key=True),
@@ -129,25 +152,112 @@ def _header_case_problems(doc: Document, name: str, headers: dict[str, Any]) -> 
             )
         else:
             seen[lowered] = header
+        if not isinstance(value, dict):
+            continue
+        kinds = [k for k in MATCHER_KEYS if k in value]
+        if len(kinds) != 1 and set(value) <= {*MATCHER_KEYS, "secret"}:
+            what = "none" if not kinds else ", ".join(kinds)
+            problems.append(
+                Problem(
+                    doc.location(path),
+                    dotted(path),
+                    f"a matcher needs exactly one of {', '.join(MATCHER_KEYS)} (found {what})",
+                )
+            )
+        elif kinds == ["pattern"] and isinstance(value["pattern"], str):
+            try:
+                re.compile(value["pattern"])
+            except re.error as exc:
+                where = (*path, "pattern")
+                problems.append(
+                    Problem(
+                        doc.location(where), dotted(where), f"invalid regular expression: {exc}"
+                    )
+                )
     return problems
+
+
+def _semantic_problems(doc: Document) -> list[Problem]:
+    data = doc.data
+    defaults = data.get("defaults") if isinstance(data.get("defaults"), dict) else {}
+    problems = _header_problems(doc, ("defaults",), defaults.get("headers"))
+    integrations = data.get("integrations")
+    for name, entry in sorted((integrations if isinstance(integrations, dict) else {}).items()):
+        if not isinstance(entry, dict):
+            continue
+        base = ("integrations", name)
+        problems.extend(_header_problems(doc, base, entry.get("headers")))
+        if "authType" not in entry and "authType" not in defaults:
+            problems.append(
+                Problem(
+                    doc.location(base, key=True),
+                    dotted(base),
+                    "missing required key 'authType' (set it here or in defaults)",
+                )
+            )
+    for index, rule in enumerate(data.get("ignore") or []):
+        until = rule.get("until") if isinstance(rule, dict) else None
+        if isinstance(until, str):
+            try:
+                datetime.date.fromisoformat(until)
+            except ValueError:
+                where = ("ignore", index, "until")
+                problems.append(
+                    Problem(
+                        doc.location(where), dotted(where), f"{until!r} is not a date (YYYY-MM-DD)"
+                    )
+                )
+    return problems
+
+
+def _headers(doc: Document, base: yamlload.PathT, raw: dict[str, Any]) -> dict[str, DesiredHeader]:
+    return {
+        name.lower(): DesiredHeader(
+            name, parse_matcher(value), doc.location((*base, "headers", name), key=True)
+        )
+        for name, value in raw.items()
+    }
+
+
+def _rules(
+    doc: Document, base: yamlload.PathT, raw: list[dict[str, Any]]
+) -> tuple[IgnoreRule, ...]:
+    return tuple(
+        IgnoreRule(
+            path=rule["path"],
+            reason=rule["reason"],
+            until=datetime.date.fromisoformat(rule["until"]) if "until" in rule else None,
+            source=doc.location((*base, "ignore", index)),
+            integration=rule.get("integration", "*"),
+        )
+        for index, rule in enumerate(raw)
+    )
 
 
 def _build(doc: Document, name: str, entry: dict[str, Any]) -> DesiredIntegration:
     base = ("integrations", name)
-    headers = entry.get("headers")
+    defaults: dict[str, Any] = doc.data.get("defaults") or {}
+    headers: dict[str, DesiredHeader] | None = None
+    if "headers" in defaults or "headers" in entry:
+        headers = _headers(doc, ("defaults",), defaults.get("headers") or {})
+        headers.update(_headers(doc, base, entry.get("headers") or {}))
+    own_type = "authType" in entry
     return DesiredIntegration(
         name=name,
         integration_id=entry["integrationId"],
         auth_id=entry.get("authId"),
-        auth_type=entry["authType"],
-        headers=None
-        if headers is None
-        else tuple(
-            DesiredHeader(h, v, doc.location((*base, "headers", h), key=True))
-            for h, v in headers.items()
-        ),
+        auth_type=entry["authType"] if own_type else defaults["authType"],
+        headers=None if headers is None else tuple(headers.values()),
         source=doc.location(base, key=True),
-        auth_type_source=doc.location((*base, "authType"), key=True),
+        auth_type_source=doc.location(
+            (*base, "authType") if own_type else ("defaults", "authType"), key=True
+        ),
+        tags=tuple(entry.get("tags") or ()),
+        ignores=_rules(doc, base, entry.get("ignore") or []),
+        extra_headers=entry.get("extraHeaders")
+        or defaults.get("extraHeaders")
+        or doc.data.get("extraHeaders")
+        or "fail",
     )
 
 
@@ -185,9 +295,11 @@ def _clash_problems(integrations: Iterable[DesiredIntegration]) -> list[Problem]
     return problems
 
 
-def load_spec(paths: Sequence[str]) -> tuple[Spec, list[Problem]]:
+def load_spec(paths: Sequence[str], exclude: Path | None = None) -> tuple[Spec, list[Problem]]:
     """Load and validate every spec file; returns the spec and every problem found."""
     files, problems = discover(paths)
+    if exclude is not None:
+        files = [f for f in files if f[0].resolve() != exclude.resolve()]
     spec = Spec(files=[display for _, display in files])
     for path, display in files:
         try:
@@ -199,23 +311,22 @@ def load_spec(paths: Sequence[str]) -> tuple[Spec, list[Problem]]:
         if shape:
             problems.extend(shape)
             continue
-        file_problems = schema_problems(doc)
-        for name, entry in sorted((doc.data.get("integrations") or {}).items()):
-            if isinstance(entry, dict) and isinstance(entry.get("headers"), dict):
-                file_problems.extend(_header_case_problems(doc, name, entry["headers"]))
+        file_problems = schema_problems(doc) + _semantic_problems(doc)
         problems.extend(file_problems)
         if not file_problems:
             spec.integrations.extend(
-                _build(doc, name, entry) for name, entry in doc.data["integrations"].items()
+                _build(doc, name, entry)
+                for name, entry in (doc.data.get("integrations") or {}).items()
             )
+            spec.ignores.extend(_rules(doc, (), doc.data.get("ignore") or []))
     problems.extend(_clash_problems(spec.integrations))
     spec.integrations.sort(key=lambda i: i.name)
     return spec, sorted(set(problems))
 
 
-def load_valid_spec(paths: Sequence[str]) -> Spec:
+def load_valid_spec(paths: Sequence[str], exclude: Path | None = None) -> Spec:
     """Like load_spec, but raise SpecError (exit 2) when anything is wrong."""
-    spec, problems = load_spec(paths)
+    spec, problems = load_spec(paths, exclude)
     if problems:
         raise SpecError(problems)
     return spec

@@ -21,6 +21,7 @@ def _change(change: Change) -> dict[str, Any]:
         "path": change.path,
         "expected": change.expected,
         "actual": change.actual,
+        "disposition": change.disposition,
     }
     if change.source is not None:
         out["source"] = _location(change.source)

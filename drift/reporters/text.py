@@ -48,7 +48,10 @@ def summary_line(report: Report) -> str:
 
 def stats_line(report: Report) -> str:
     st = report.stats
-    return f"requests: {st.requests}, retries: {st.retries}, throttled: {st.throttled}"
+    line = f"requests: {st.requests}, retries: {st.retries}, throttled: {st.throttled}"
+    if report.declared is not None and report.declared != len(report.results):
+        line = f"selected {len(report.results)} of {report.declared} declared; {line}"
+    return line
 
 
 class _Paint:
@@ -74,6 +77,8 @@ def block(result: IntegrationResult, paint: _Paint) -> list[str]:
         else:
             detail = f"{quote(change.expected)} (missing live)"
         note = f"  [{change.note}]" if change.note else ""
+        if change.disposition == "warning":
+            note += "  [warning: extra header, exit code unaffected]"
         lines.append(f"  {mark} {change.path}: {detail}{note}")
     if result.error is not None:
         lines.append(f"  {paint('!', 'red')} {result.error.message}")
@@ -84,10 +89,11 @@ def render(report: Report, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     out: list[str] = []
     for result in report.results:
-        if result.status is not Status.IN_SYNC:
+        # in-sync integrations still get a block when they carry ignored findings or warnings
+        if result.status is not Status.IN_SYNC or result.changes:
             out.extend(block(result, paint))
             out.append("")
-    in_sync = [r for r in report.results if r.status is Status.IN_SYNC]
+    in_sync = [r for r in report.results if r.status is Status.IN_SYNC and not r.changes]
     if in_sync and options.verbose:
         out.append(f"in sync ({len(in_sync)}):")
         out.extend(

@@ -1,0 +1,46 @@
+"""Ignore rules: accept a finding for a while, with a reason; expired rules stop working."""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import replace
+
+from drift.model import Change
+from drift.spec import IgnoreRule
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """JSON Pointers compared segment by segment; `*` stands for one segment.
+    Case-insensitive, because header names are."""
+    want = pattern.lower().split("/")
+    have = path.lower().split("/")
+    return len(want) == len(have) and all(w in ("*", h) for w, h in zip(want, have, strict=True))
+
+
+def rules_for(
+    name: str, own: Iterable[IgnoreRule], shared: Iterable[IgnoreRule]
+) -> list[IgnoreRule]:
+    return [*own, *(r for r in shared if fnmatch.fnmatchcase(name, r.integration))]
+
+
+def apply(
+    changes: Iterable[Change], rules: list[IgnoreRule], today: datetime.date
+) -> tuple[Change, ...]:
+    """Mark changes that a live rule accepts as ignored; note the ones whose rule expired."""
+    out = []
+    for change in changes:
+        rule = next((r for r in rules if path_matches(r.path, change.path)), None)
+        if rule is None or change.disposition == "ignored":
+            out.append(change)
+        elif rule.until is None or today <= rule.until:
+            until = f" (until {rule.until.isoformat()})" if rule.until else ""
+            out.append(
+                replace(change, disposition="ignored", note=f"ignored: {rule.reason}{until}")
+            )
+        else:
+            out.append(
+                replace(change, note=f"ignore expired on {rule.until.isoformat()}: {rule.reason}")
+            )
+    return tuple(out)
