@@ -34,6 +34,13 @@ def _hint(word: object, choices: list[str]) -> str:
     return f" (did you mean {match!r}?)" if match else ""
 
 
+def _noun(title: str) -> str:
+    """'Header name' -> 'header name', but 'SHA-256' stays."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def _type_name(value: object) -> str:
     names = {
         dict: "a mapping",
@@ -78,15 +85,48 @@ def _describe(error: jsonschema.ValidationError) -> str:
         )
         return f"expected {wanted_words}, got {_type_name(value)}"
     if kind == "pattern" and title:
-        return f"{value!r} is not a valid {title[0].lower() + title[1:]}"
+        return f"{value!r} is not a valid {_noun(title)}"
     if kind == "minLength" and value == "":
         return "must not be empty"
     return str(error.message)
 
 
+def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+    """For anyOf/oneOf: the errors of the one branch whose type fits the value, if any."""
+    branches: dict[object, list[jsonschema.ValidationError]] = {}
+    for sub in error.context or []:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    def misfits(subs: list[jsonschema.ValidationError]) -> bool:
+        return any(
+            s.validator == "type" and s.absolute_path == error.absolute_path for s in subs
+        )
+
+    fitting = [subs for subs in branches.values() if not misfits(subs)]
+    return fitting[0] if len(fitting) == 1 else []
+
+
+def _branch_types(error: jsonschema.ValidationError) -> str:
+    wanted: list[str] = []
+    for sub in error.context or []:
+        if sub.validator == "type" and sub.absolute_path == error.absolute_path:
+            words = _TYPE_WORDS.get(str(sub.validator_value), str(sub.validator_value))
+            if words not in wanted:
+                wanted.append(words)
+    return " or ".join(wanted) or "another value"
+
+
 def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[Problem]:
     path: PathT = tuple(error.absolute_path)
     kind = error.validator
+    if kind in ("anyOf", "oneOf"):
+        inner = _branch_errors(error)
+        if inner:
+            for sub in inner:
+                yield from _problems_for(sub, doc)
+            return
+        yield Problem(doc.location(path), dotted(path),
+                      f"expected {_branch_types(error)}, got {_type_name(error.instance)}")
+        return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = sorted(_schema_of(error).get("properties", {}))
         for key in sorted(k for k in error.instance if k not in known):
@@ -112,7 +152,7 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
         yield Problem(
             doc.location(where, key=True),
             dotted(where),
-            f"{name!r} is not a valid {title[0].lower() + title[1:]}",
+            f"{name!r} is not a valid {_noun(title)}",
         )
         return
     yield Problem(doc.location(path), dotted(path), _describe(error))

@@ -91,6 +91,9 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return _json_safe(self.loader.construct_object(node, deep=True))
+        except ValueError:
+            # looks like a date but is not one (2027-02-30): keep the text for the schema
+            return event.value
         except yaml.constructor.ConstructorError as exc:
             line, col = _mark(event)
             raise YamlError(f"cannot read value: {exc.problem}", line, col) from None
