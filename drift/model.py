@@ -77,6 +77,7 @@ class Report:
     results: list[IntegrationResult]
     stats: RunStats = field(default_factory=RunStats)
     declared: int | None = None  # integrations in the spec before selection
+    review: Any = None  # the spec review of `check --compare-base`, when asked for
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)

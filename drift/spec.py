@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,15 +296,16 @@ def _clash_problems(integrations: Iterable[DesiredIntegration]) -> list[Problem]
     return problems
 
 
-def load_spec(paths: Sequence[str], exclude: Path | None = None) -> tuple[Spec, list[Problem]]:
-    """Load and validate every spec file; returns the spec and every problem found."""
-    files, problems = discover(paths)
-    if exclude is not None:
-        files = [f for f in files if f[0].resolve() != exclude.resolve()]
-    spec = Spec(files=[display for _, display in files])
-    for path, display in files:
+def build_spec(
+    sources: Iterable[tuple[str, Callable[[], Document]]], problems: list[Problem] | None = None
+) -> tuple[Spec, list[Problem]]:
+    """Validate documents (display name, loader) and build the desired state."""
+    problems = list(problems or [])
+    spec = Spec()
+    for display, load in sources:
+        spec.files.append(display)
         try:
-            doc = yamlload.load(path, display)
+            doc = load()
         except yamlload.YamlError as exc:
             problems.append(Problem(Location(display, exc.line, exc.column), "", exc.message))
             continue
@@ -322,6 +324,17 @@ def load_spec(paths: Sequence[str], exclude: Path | None = None) -> tuple[Spec, 
     problems.extend(_clash_problems(spec.integrations))
     spec.integrations.sort(key=lambda i: i.name)
     return spec, sorted(set(problems))
+
+
+def load_spec(paths: Sequence[str], exclude: Path | None = None) -> tuple[Spec, list[Problem]]:
+    """Load and validate every spec file; returns the spec and every problem found."""
+    files, problems = discover(paths)
+    if exclude is not None:
+        files = [f for f in files if f[0].resolve() != exclude.resolve()]
+    return build_spec(
+        ((display, functools.partial(yamlload.load, path, display)) for path, display in files),
+        problems,
+    )
 
 
 def load_valid_spec(paths: Sequence[str], exclude: Path | None = None) -> Spec:

@@ -1,0 +1,125 @@
+"""Pieces every command shares: help epilogs, output, API options."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+EXIT_CODES = """\b
+Exit codes (the same for every command):
+  0    in sync / valid
+  1    drift found
+  2    usage or spec error
+  3    check incomplete (network, API, credentials, internal error)
+  130  interrupted
+"""
+
+_state: dict[str, bool] = {"debug": False}
+
+
+def epilog(example: str) -> str:
+    return f"\b\nExample:\n  {example}\n\n{EXIT_CODES}"
+
+
+def emit(text: str, err: bool = False) -> None:
+    """Write report text exactly as rendered."""
+    click.echo(text, nl=False, err=err)
+
+
+def color_wanted() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_API_OPTIONS = [
+    click.option(
+        "--base-url",
+        metavar="URL",
+        help="API base URL [env SIGMAMIND_BASE_URL; default "
+        "https://api.sigmamind.ai]. Plain http:// only for loopback hosts.",
+    ),
+    click.option(
+        "--api-key-env",
+        default="SIGMAMIND_API_KEY",
+        show_default=True,
+        metavar="NAME",
+        help="Environment variable that holds the API key.",
+    ),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1),
+        default=10.0,
+        show_default=True,
+        help="Connect and read timeout per request, in seconds.",
+    ),
+    click.option(
+        "--retries",
+        type=click.IntRange(min=0, max=20),
+        default=3,
+        show_default=True,
+        help="Retries per request for 408, 429, 502, 503, 504 and connection errors.",
+    ),
+    click.option(
+        "--concurrency",
+        type=click.IntRange(min=1, max=256),
+        default=10,
+        show_default=True,
+        help="Requests in flight at once.",
+    ),
+    click.option(
+        "--max-rps",
+        type=click.FloatRange(min=0.1),
+        default=None,
+        help="Client-side rate limit, requests per second, shared by all workers.",
+    ),
+    click.option(
+        "--deadline",
+        type=click.FloatRange(min=0.1),
+        default=None,
+        metavar="SECONDS",
+        help="Stop after this long; records not yet checked become errors.",
+    ),
+]
+API_KEYS = ("base_url", "api_key_env", "timeout", "retries", "concurrency", "max_rps", "deadline")
+
+
+def api_options(func: F) -> F:
+    """The options of every command that talks to the API."""
+    for option in reversed(_API_OPTIONS):
+        func = option(func)
+    return func
+
+
+def pop_api_options(kwargs: dict[str, Any]) -> dict[str, Any]:
+    return {key: kwargs.pop(key) for key in API_KEYS}
+
+
+def fetch_settings(opts: dict[str, Any]) -> Any:
+    """FetchSettings from the API options and the environment (the key comes only from
+    there). Raises before any request when the URL or the key is unusable."""
+    from drift.errors import CredentialsError
+    from drift.fetch import DEFAULT_BASE_URL, FetchSettings, check_base_url
+    from drift.secret import Secret
+
+    url = check_base_url(
+        opts["base_url"] or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL
+    )
+    name = opts["api_key_env"]
+    key = os.environ.get(name, "")
+    if not key:
+        raise CredentialsError(f"no API key: set {name} to your SigmaMind API key")
+    return FetchSettings(
+        base_url=url,
+        api_key=Secret(key),
+        api_key_env=name,
+        timeout=opts["timeout"],
+        retries=opts["retries"],
+        concurrency=opts["concurrency"],
+        max_rps=opts["max_rps"],
+        deadline=opts["deadline"],
+    )

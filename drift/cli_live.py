@@ -1,0 +1,307 @@
+"""Commands that read the live API: check, baseline, import."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import click
+
+from drift.cli_common import (
+    api_options,
+    color_wanted,
+    emit,
+    epilog,
+    fetch_settings,
+    pop_api_options,
+)
+from drift.errors import ExitCode, UsageError
+
+_FORMATS = ["text", "json", "markdown", "junit", "github"]
+
+
+def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        if not sep or not path or fmt not in _FORMATS:
+            raise click.BadParameter(
+                f"{value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(_FORMATS)}",
+                param_hint="'--report'",
+            )
+        out.append((fmt, path))
+    return out
+
+
+def _selection(func: Any) -> Any:
+    for option in reversed(
+        [
+            click.option(
+                "--only",
+                multiple=True,
+                metavar="GLOB",
+                help="Check only integrations whose local name matches (repeatable).",
+            ),
+            click.option(
+                "--exclude",
+                multiple=True,
+                metavar="GLOB",
+                help="Skip integrations whose local name matches (repeatable).",
+            ),
+            click.option(
+                "--tag",
+                "tags",
+                multiple=True,
+                metavar="TAG",
+                help="Check only integrations with this tag (repeatable: any of them).",
+            ),
+            click.option(
+                "--shard",
+                metavar="K/N",
+                help="Check only shard K of N (1-based), by a stable hash of the local name.",
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="No progress indicator."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Any = None) -> Any:
+    """Load, select and check: the part `check` and `baseline` share."""
+    from drift.check import resolve_env, run_check
+    from drift.progress import Progress
+    from drift.select import parse_shard, select, select_shard
+    from drift.spec import load_valid_spec
+
+    api = pop_api_options(kwargs)
+    shard = parse_shard(kwargs["shard"]) if kwargs["shard"] else None
+    from drift.fetch import DEFAULT_BASE_URL, check_base_url
+
+    check_base_url(api["base_url"] or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL)
+    spec = load_valid_spec(list(paths) or ["specs"], exclude_file)
+    selected = select(spec.integrations, kwargs["only"], kwargs["exclude"], kwargs["tags"])
+    if shard:
+        selected = select_shard(selected, shard)
+    selected = resolve_env(selected, os.environ)
+    settings = fetch_settings(api)
+    progress = Progress(len(selected), enabled=not kwargs["quiet"])
+    try:
+        return run_check(
+            selected,
+            settings,
+            on_done=progress.update,
+            declared=len(spec.integrations),
+            shared_rules=spec.ignores,
+        )
+    finally:
+        progress.close()
+
+
+@click.command(
+    "check",
+    epilog=epilog(
+        "SIGMAMIND_API_KEY=... drift check specs/ --report json=drift.json --report junit=drift.xml"
+    ),
+)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@api_options
+@click.option(
+    "--format", "fmt", type=click.Choice(_FORMATS), help="Report format on stdout [default: text]."
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write a report in FORMAT to PATH (repeatable), from the same run.",
+)
+@click.option(
+    "--compare-base",
+    metavar="GIT_REF",
+    help="Also show what this change does to the spec against GIT_REF (offline).",
+)
+@_selection
+@click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
+def check_command(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    reports: tuple[str, ...],
+    compare_base: str | None,
+    verbose: bool,
+    **kwargs: Any,
+) -> int:
+    """Compare the spec (default: specs/) with the live SigmaMind auth records.
+
+    Exit 0 when everything is in sync, 1 on drift or a missing record, 3 when some
+    record could not be checked.
+    """
+    from drift.output import write_outputs
+
+    extra = _parse_reports(reports)
+    review = None
+    if compare_base:
+        from drift.compare import compare_base_view
+
+        review = compare_base_view(compare_base, list(paths) or ["specs"])
+    report = _run(paths, kwargs)
+    report.review = review
+    write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
+    return int(report.exit_code)
+
+
+@click.command(
+    "baseline",
+    epilog=epilog("drift baseline specs/ --until 2027-03-31 && git add specs/drift-baseline.yaml"),
+)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@api_options
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write [default: drift-baseline.yaml in the first spec folder].",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day the baseline entries apply [default: 90 days from today].",
+)
+@_selection
+def baseline_command(
+    paths: tuple[str, ...], output: str | None, until: datetime.datetime | None, **kwargs: Any
+) -> int:
+    """Write today's drift as ignore rules to a baseline file the spec loads, so a team
+    can adopt drift on a drifted account and burn the list down."""
+    from drift.baseline import default_output, render_baseline, writable
+
+    target = default_output(list(paths) or ["specs"], output)
+    writable(target)
+    report = _run(paths, kwargs, exclude_file=target)
+    today = datetime.date.today()
+    last_day = until.date() if until else today + datetime.timedelta(days=90)
+    if last_day < today:
+        raise UsageError(f"--until {last_day} is in the past")
+    text, count, skipped = render_baseline(report, today, last_day)
+    from drift.fileio import write_atomic
+
+    write_atomic(target, text)
+    click.echo(
+        f"wrote {count} ignore rule{'s' if count != 1 else ''} to {target} (until {last_day})",
+        err=True,
+    )
+    if skipped:
+        click.echo(
+            f"{skipped} integration(s) not found or not checked cannot be baselined; "
+            "fix or remove them in the spec",
+            err=True,
+        )
+    return ExitCode.OK
+
+
+@click.command(
+    "import",
+    epilog=epilog(
+        "drift import intg_AuUKK371Spr5:auth_P3kNz7Yv1Qm9 intg_Crm4Hs9Lk2Qa -o specs/live.yaml"
+    ),
+)
+@click.argument("ids", nargs=-1, metavar="INTEGRATION_ID[:AUTH_ID]...")
+@api_options
+@click.option(
+    "--from-file",
+    "from_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read more ids from this file, one per line ('#' comments allowed).",
+)
+@click.option("-o", "--output", metavar="FILE", help="Write the spec here [default: stdout].")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="With -o on an existing spec: add new integrations, keep everything else.",
+)
+def import_command(
+    ids: tuple[str, ...], from_file: Any, output: str | None, merge: bool, **kwargs: Any
+) -> int:
+    """Write a valid spec from live records: local names from the integrations' names,
+    a comment with each live name and updatedAt, secret header values as {sha256: ...}."""
+    from drift.fetch import Target, fetch_many
+    from drift.fileio import write_atomic
+    from drift.importer import HEADER, build, parse_ids, render_entries
+    from drift.spec import build_spec
+
+    targets = parse_ids([*ids, *(from_file.read().splitlines() if from_file else [])])
+    existing = ""
+    taken: set[str] = set()
+    if output and Path(output).exists():
+        if not merge:
+            raise UsageError(f"{output} exists; use --merge to add to it, or another -o")
+        existing, taken, declared = _mergeable(output)
+        fresh = [t for t in targets if _key(t) not in declared]
+        if len(fresh) < len(targets):
+            click.echo(
+                f"{len(targets) - len(fresh)} already declared in {output}; skipped", err=True
+            )
+        targets = fresh
+    settings = fetch_settings(pop_api_options(kwargs))
+    wanted = [Target(t.integration_id, None) for t in targets]
+    wanted += [t for t in targets if t.auth_id]
+    fetched, _ = fetch_many(wanted, settings)
+    by_auth = iter(fetched[len(targets) :])
+    records = [next(by_auth) if t.auth_id else None for t in targets]
+    items = build(targets, fetched[: len(targets)], records, taken)
+    text = (
+        existing + ("\n" if existing and not existing.endswith("\n\n") else "")
+        if existing
+        else HEADER
+    ) + render_entries(items)
+    display = output or "<stdout>"
+    from drift import yamlload
+
+    _, problems = build_spec([(display, lambda: yamlload.parse(text, display))])
+    if problems:  # a bug, not the user's fault: refuse to write a spec drift cannot read
+        raise RuntimeError(f"import produced an invalid spec: {problems[0]}")
+    if output:
+        write_atomic(output, text)
+        click.echo(
+            f"wrote {len(items)} integration{'s' if len(items) != 1 else ''} to {output}", err=True
+        )
+    else:
+        emit(text)
+    return ExitCode.OK
+
+
+def _key(target: Any) -> tuple[str, str | None]:
+    from drift.spec import canonical_id
+
+    return canonical_id(target.integration_id), (
+        canonical_id(target.auth_id) if target.auth_id else None
+    )
+
+
+def _mergeable(path: str) -> tuple[str, set[str], set[tuple[str, str | None]]]:
+    """The existing text, its names and id pairs; refuse what cannot be appended to."""
+    from drift import yamlload
+    from drift.errors import SpecError
+    from drift.spec import load_spec
+
+    spec, problems = load_spec([path])
+    if problems:
+        raise SpecError(problems)
+    text = Path(path).read_text(encoding="utf-8")
+    doc = yamlload.parse(text, path)
+    keys = list(doc.data)
+    if (
+        not keys
+        or keys[-1] != "integrations"
+        or not isinstance(doc.data["integrations"], dict)
+        or re.search(r"^integrations:[ \t]*(#.*)?$", text, re.M) is None
+    ):
+        raise UsageError(
+            f"cannot merge into {path}: 'integrations:' must be the last "
+            "top-level key, in block style"
+        )
+    return text, {i.name for i in spec.integrations}, {i.key for i in spec.integrations}

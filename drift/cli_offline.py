@@ -1,0 +1,79 @@
+"""Commands that never touch the network: compare, report merge."""
+
+from __future__ import annotations
+
+import click
+
+from drift.cli_common import color_wanted, emit, epilog
+from drift.errors import ExitCode
+
+
+@click.command("compare", epilog=epilog("drift compare origin/main:specs specs --format markdown"))
+@click.argument("base")
+@click.argument("head")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--exit-code",
+    "exit_code",
+    is_flag=True,
+    help="Exit 1 when the desired state changed (default: 0, a review aid).",
+)
+def compare_command(base: str, head: str, fmt: str, exit_code: bool) -> int:
+    """Show what changed in the desired state between two specs, field by field.
+
+    Each side is a spec path or GIT_REF:PATH (read from git without a checkout).
+    Offline: no credentials, no requests.
+    """
+    from drift.compare import compare
+    from drift.reporters.review import RENDERERS
+
+    review = compare(base, head)
+    emit(RENDERERS[fmt](review))
+    return ExitCode.DRIFT if exit_code and review.items else ExitCode.OK
+
+
+@click.group("report")
+def report_group() -> None:
+    """Work with saved JSON reports."""
+
+
+@report_group.command(
+    "merge",
+    epilog=epilog("drift report merge shard-*.json --format markdown --report json=drift.json"),
+)
+@click.argument("files", nargs=-1, required=True, metavar="REPORT.json...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "junit", "github"]),
+    default="text",
+    show_default=True,
+    help="Format on stdout.",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write the merged report in FORMAT to PATH (repeatable).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
+def merge_command(files: tuple[str, ...], fmt: str, reports: tuple[str, ...], verbose: bool) -> int:
+    """Combine JSON reports (for example of `check --shard K/N` jobs) into one; the
+    summary and exit code are recomputed."""
+    from drift.cli_live import _parse_reports
+    from drift.merge import merge
+    from drift.output import write_outputs
+
+    report = merge(files)
+    write_outputs(
+        report, fmt, _parse_reports(reports), verbose=verbose, color=color_wanted(), emit=emit
+    )
+    return report.exit_code

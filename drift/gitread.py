@@ -1,0 +1,59 @@
+"""Read spec files from a git revision without checking it out."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from drift.errors import UsageError
+from drift.spec import SPEC_SUFFIXES
+
+
+def _git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise UsageError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {args[0]} failed: {message[-1] if message else 'unknown error'}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def is_git_side(side: str) -> bool:
+    """`REF:PATH` names a git side unless it is an existing path (a file named a:b)."""
+    return ":" in side and not Path(side).exists()
+
+
+def split_side(side: str) -> tuple[str, str]:
+    ref, _, path = side.partition(":")
+    return ref, path.strip("/") or "."
+
+
+def git_files(ref: str, path: str) -> list[tuple[str, str]]:
+    """(display name, text) of every spec file under PATH at REF, sorted."""
+    _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    prefix = _git("rev-parse", "--show-prefix").strip()
+    listing = _git(
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "--full-tree",
+        ref,
+        "--",
+        str(Path(prefix) / path) if path != "." else prefix or ".",
+    )
+    names = sorted(n for n in listing.splitlines() if n.endswith(SPEC_SUFFIXES))
+    if not names:
+        raise UsageError(f"no *.yaml or *.yml files at {ref}:{path}")
+    root = _git("rev-parse", "--show-toplevel").strip()
+    here = Path.cwd().resolve()
+    out = []
+    for name in names:
+        shown = Path(root, name)
+        try:
+            display = shown.relative_to(here).as_posix()
+        except ValueError:
+            display = name
+        out.append((f"{ref}:{display}", _git("show", f"{ref}:{name}")))
+    return out
