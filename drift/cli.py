@@ -6,9 +6,10 @@ Heavy libraries (httpx, jsonschema, deepdiff) are imported inside the commands s
 
 from __future__ import annotations
 
+import importlib
 import sys
 import traceback
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
@@ -17,7 +18,32 @@ from drift.cli_common import _state, emit, epilog
 from drift.errors import DriftError, ExitCode, SpecError
 
 
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command is used or listed, so that
+    `drift --version` does not pay for httpx, asyncio or the emulator."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "check": "drift.cli_live:check_command",
+        "baseline": "drift.cli_live:baseline_command",
+        "import": "drift.cli_live:import_command",
+        "compare": "drift.cli_offline:compare_command",
+        "report": "drift.cli_offline:report_group",
+        "emulator": "drift.emulator.cli:emulator_command",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, _, attr = self.lazy[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
 @click.group(
+    cls=LazyGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=epilog("drift validate specs/ && drift check specs/"),
 )
@@ -67,25 +93,6 @@ def schema_command(which: str) -> int:
 
     emit(schema_text(SPEC_SCHEMA if which == "spec" else REPORT_SCHEMA))
     return ExitCode.OK
-
-
-def _register() -> None:
-    from drift.cli_live import baseline_command, check_command, import_command
-    from drift.cli_offline import compare_command, report_group
-    from drift.emulator.cli import emulator_command
-
-    for command in (
-        check_command,
-        baseline_command,
-        import_command,
-        compare_command,
-        report_group,
-        emulator_command,
-    ):
-        cli.add_command(command)
-
-
-_register()
 
 
 def _print_problems(error: SpecError) -> None:
