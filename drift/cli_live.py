@@ -32,6 +32,11 @@ def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
                 f"{value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(_FORMATS)}",
                 param_hint="'--report'",
             )
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise click.BadParameter(
+                f"{value!r}: folder {folder} does not exist", param_hint="'--report'"
+            )
         out.append((fmt, path))
     return out
 
