@@ -75,8 +75,9 @@ def _selection(func: Any) -> Any:
     return func
 
 
-def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Any = None) -> Any:
-    """Load, select and check: the part `check` and `baseline` share."""
+def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Path | None = None) -> Any:
+    """Load, select and check: the part `check` and `baseline` share. Everything that can
+    be wrong with the input is found before the first request."""
     from drift.check import resolve_env, run_check
     from drift.progress import Progress
     from drift.select import parse_shard, select, select_shard
@@ -84,9 +85,6 @@ def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Any = Non
 
     api = pop_api_options(kwargs)
     shard = parse_shard(kwargs["shard"]) if kwargs["shard"] else None
-    from drift.fetch import DEFAULT_BASE_URL, check_base_url
-
-    check_base_url(api["base_url"] or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL)
     spec = load_valid_spec(list(paths) or ["specs"], exclude_file)
     selected = select(spec.integrations, kwargs["only"], kwargs["exclude"], kwargs["tags"])
     if shard:
