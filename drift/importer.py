@@ -12,7 +12,7 @@ from typing import Any
 from drift.errors import DriftError, ExitCode, UsageError
 from drift.fetch import Fetched, Target
 from drift.matchers import looks_sensitive
-from drift.normalize import ShapeError, embedded_auth, normalize_auth
+from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
 from drift.spec import canonical_id
 
 
@@ -90,9 +90,7 @@ def build(
         while name in taken:
             name, n = f"{base}_{n}", n + 1
         taken.add(name)
-        updated = body.get("updatedAt") or (
-            raw_auth.get("updatedAt") if isinstance(raw_auth, dict) else None
-        )
+        updated = canonical_timestamp(body.get("updatedAt")) or live.updated_at
         seen: set[str] = set()
         headers = []
         for header, value in live.headers:

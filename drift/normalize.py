@@ -19,6 +19,22 @@ class LiveAuth:
     auth_type: str
     # (name as live spells it, value), in live order; duplicates kept so they can be reported
     headers: tuple[tuple[str, str], ...]
+    updated_at: str | None = None
+
+
+def canonical_timestamp(value: object) -> str | None:
+    """`2023-11-07T05:31:56.000Z` and `2023-11-07T05:31:56Z` are the same instant; keep
+    milliseconds only when they say something."""
+    if not isinstance(value, str) or not value:
+        return None
+    head, dot, rest = value.partition(".")
+    if not dot:
+        return value
+    digits = rest.rstrip("Z")
+    zone = rest[len(digits) :]
+    if digits.isdigit() and int(digits) == 0:
+        return head + zone
+    return value
 
 
 def _headers(raw: Any) -> tuple[tuple[str, str], ...]:
@@ -67,6 +83,7 @@ def normalize_auth(record: Any) -> LiveAuth:
         integration_id=_id(record, "integrationId"),
         auth_type=auth_type.upper(),
         headers=_headers(record.get("headers")),
+        updated_at=canonical_timestamp(record.get("updatedAt")),
     )
 
 
