@@ -19,8 +19,9 @@ from drift.cli_common import (
     pop_api_options,
 )
 from drift.errors import ExitCode, UsageError
+from drift.reporters import FORMATS
 
-_FORMATS = ["text", "json", "markdown", "junit", "github"]
+_FORMATS = list(FORMATS)
 
 
 def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:

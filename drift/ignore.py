@@ -37,10 +37,17 @@ def apply(
         elif rule.until is None or today <= rule.until:
             until = f" (until {rule.until.isoformat()})" if rule.until else ""
             out.append(
-                replace(change, disposition="ignored", note=f"ignored: {rule.reason}{until}")
+                replace(
+                    change,
+                    disposition="ignored",
+                    note=_join(change.note, f"ignored: {rule.reason}{until}"),
+                )
             )
         else:
-            out.append(
-                replace(change, note=f"ignore expired on {rule.until.isoformat()}: {rule.reason}")
-            )
+            expired = f"ignore expired on {rule.until.isoformat()}: {rule.reason}"
+            out.append(replace(change, note=_join(change.note, expired)))
     return tuple(out)
+
+
+def _join(note: str | None, extra: str) -> str:
+    return f"{note}; {extra}" if note else extra

@@ -42,7 +42,8 @@ def write_outputs(
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(get_reporter("markdown")(report, RenderOptions(verbose=verbose)))
+            markdown = get_reporter("markdown")(report, RenderOptions(verbose=verbose))
+            handle.write(_with_review(report, "markdown", markdown))
 
 
 def _with_review(report: Report, fmt: str, rendered: str) -> str:

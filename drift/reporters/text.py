@@ -62,7 +62,9 @@ class _Paint:
         return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.enabled else text
 
 
-def block(result: IntegrationResult, paint: _Paint) -> list[str]:
+def block(result: IntegrationResult, paint: _Paint | None = None) -> list[str]:
+    """The lines of one integration's block; uncoloured unless `paint` says otherwise."""
+    paint = paint or _Paint(False)
     status = result.status
     lines = [
         f"{paint(result.name, 'bold')}: {paint(_STATUS_WORD[status], _STATUS_COLOR[status])}"
