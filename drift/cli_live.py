@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 from pathlib import Path
 from typing import Any
 
@@ -234,78 +233,35 @@ def import_command(
     a comment with each live name and updatedAt, secret header values as {sha256: ...}."""
     from drift.fetch import Target, fetch_many
     from drift.fileio import write_atomic
-    from drift.importer import HEADER, build, parse_ids, render_entries
-    from drift.spec import build_spec
+    from drift.importer import MergeBase, build, compose, merge_base, parse_ids
 
     targets = parse_ids([*ids, *(from_file.read().splitlines() if from_file else [])])
-    existing = ""
-    taken: set[str] = set()
+    base: MergeBase | None = None
     if output and Path(output).exists():
         if not merge:
             raise UsageError(f"{output} exists; use --merge to add to it, or another -o")
-        existing, taken, declared = _mergeable(output)
-        fresh = [t for t in targets if _key(t) not in declared]
+        base = merge_base(output)
+        fresh = [t for t in targets if not base.declares(t)]
         if len(fresh) < len(targets):
             click.echo(
                 f"{len(targets) - len(fresh)} already declared in {output}; skipped", err=True
             )
         targets = fresh
+        if not targets:
+            click.echo(f"nothing to add; {output} is unchanged", err=True)
+            return ExitCode.OK
     settings = fetch_settings(pop_api_options(kwargs))
     wanted = [Target(t.integration_id, None) for t in targets]
     wanted += [t for t in targets if t.auth_id]
     fetched, _ = fetch_many(wanted, settings)
     by_auth = iter(fetched[len(targets) :])
     records = [next(by_auth) if t.auth_id else None for t in targets]
-    items = build(targets, fetched[: len(targets)], records, taken)
-    text = (
-        existing + ("\n" if existing and not existing.endswith("\n\n") else "")
-        if existing
-        else HEADER
-    ) + render_entries(items)
-    display = output or "<stdout>"
-    from drift import yamlload
-
-    _, problems = build_spec([(display, lambda: yamlload.parse(text, display))])
-    if problems:  # a bug, not the user's fault: refuse to write a spec drift cannot read
-        raise RuntimeError(f"import produced an invalid spec: {problems[0]}")
+    items = build(targets, fetched[: len(targets)], records, base.names if base else set())
+    text = compose(items, base, output or "<stdout>")
     if output:
         write_atomic(output, text)
-        click.echo(
-            f"wrote {len(items)} integration{'s' if len(items) != 1 else ''} to {output}", err=True
-        )
+        noun = "integration" if len(items) == 1 else "integrations"
+        click.echo(f"wrote {len(items)} {noun} to {output}", err=True)
     else:
         emit(text)
     return ExitCode.OK
-
-
-def _key(target: Any) -> tuple[str, str | None]:
-    from drift.spec import canonical_id
-
-    return canonical_id(target.integration_id), (
-        canonical_id(target.auth_id) if target.auth_id else None
-    )
-
-
-def _mergeable(path: str) -> tuple[str, set[str], set[tuple[str, str | None]]]:
-    """The existing text, its names and id pairs; refuse what cannot be appended to."""
-    from drift import yamlload
-    from drift.errors import SpecError
-    from drift.spec import load_spec
-
-    spec, problems = load_spec([path])
-    if problems:
-        raise SpecError(problems)
-    text = Path(path).read_text(encoding="utf-8")
-    doc = yamlload.parse(text, path)
-    keys = list(doc.data)
-    if (
-        not keys
-        or keys[-1] != "integrations"
-        or not isinstance(doc.data["integrations"], dict)
-        or re.search(r"^integrations:[ \t]*(#.*)?$", text, re.M) is None
-    ):
-        raise UsageError(
-            f"cannot merge into {path}: 'integrations:' must be the last "
-            "top-level key, in block style"
-        )
-    return text, {i.name for i in spec.integrations}, {i.key for i in spec.integrations}

@@ -68,6 +68,32 @@ class _Headers:
                 self.spelling[lowered] = name
 
 
+def _differences(
+    want: dict[str, Any], have: dict[str, Any]
+) -> list[tuple[str, list[str], Any, Any]]:
+    """deepdiff's findings as (kind, path parts, expected, actual). deepdiff reports an
+    empty mapping against a full one as one changed value; split it per key so that every
+    header is its own finding (and can be redacted on its own)."""
+    out: list[tuple[str, list[str], Any, Any]] = []
+    for report_type, levels in DeepDiff(want, have, view="tree").items():
+        kind = _KIND.get(report_type)
+        if kind is None:
+            raise ValueError(f"unexpected difference {report_type}")
+        for level in levels:
+            parts = [str(p) for p in level.path(output_format="list")]
+            before, after = level.t1, level.t2
+            if isinstance(before, dict) and isinstance(after, dict):
+                out += [
+                    ("added", [*parts, k], None, v) for k, v in after.items() if k not in before
+                ]
+                out += [
+                    ("removed", [*parts, k], v, None) for k, v in before.items() if k not in after
+                ]
+                continue
+            out.append((kind, parts, before, after))
+    return out
+
+
 def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
     """The changes between what the spec declares and the live record, sorted by path."""
     want: dict[str, Any] = {"authType": desired.auth_type}
@@ -102,36 +128,31 @@ def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
         header = declared.get(lowered)
         return header.name if header else live_headers.spelling.get(lowered, lowered)
 
-    for report_type, levels in DeepDiff(want, have, view="tree").items():
-        kind = _KIND.get(report_type)
-        if kind is None:
-            raise ValueError(f"unexpected difference {report_type}")
-        for level in levels:
-            parts = [str(p) for p in level.path(output_format="list")]
-            secret = False
-            disposition = "drift"
-            note = None
-            if parts[0] == "headers" and len(parts) == 2:
-                header = declared.get(parts[1])
-                secret = header.secret if header else looks_sensitive(parts[1])
-                if kind == "added" and header is not None:
-                    note = "the spec requires this header to be absent"
-                elif kind == "added":
-                    if desired.extra_headers == "ignore":
-                        continue
-                    if desired.extra_headers == "warn":
-                        disposition = "warning"
-                parts[1] = spelled(parts[1])
-            path = pointer(*parts)
-            changes.append(
-                Change(
-                    kind,
-                    path,
-                    None if kind == "added" else _shown(level.t1, secret),
-                    None if kind == "removed" else _shown(level.t2, secret),
-                    desired.field_source(path),
-                    note=note,
-                    disposition=disposition,
-                )
+    for kind, parts, before, after in _differences(want, have):
+        secret = False
+        disposition = "drift"
+        note = None
+        if parts[0] == "headers" and len(parts) == 2:
+            header = declared.get(parts[1])
+            secret = header.secret if header else looks_sensitive(parts[1])
+            if kind == "added" and header is not None:
+                note = "the spec requires this header to be absent"
+            elif kind == "added":
+                if desired.extra_headers == "ignore":
+                    continue
+                if desired.extra_headers == "warn":
+                    disposition = "warning"
+            parts[1] = spelled(parts[1])
+        path = pointer(*parts)
+        changes.append(
+            Change(
+                kind,
+                path,
+                None if kind == "added" else _shown(before, secret),
+                None if kind == "removed" else _shown(after, secret),
+                desired.field_source(path),
+                note=note,
+                disposition=disposition,
             )
+        )
     return tuple(sorted(changes, key=Change.sort_key))

@@ -8,6 +8,7 @@ connection pools: one large httpx pool spends CPU per request that grows with it
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import math
 import random
 import time
@@ -27,7 +28,6 @@ from drift.secret import Secret
 DEFAULT_BASE_URL = "https://api.sigmamind.ai"
 POOL_SIZE = 8
 _BODY_PREVIEW = 120
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
@@ -66,13 +66,23 @@ class FetchSettings:
     sleep: Sleep = field(default=asyncio.sleep)
 
 
+def _is_loopback(host: str) -> bool:
+    """localhost or a loopback IP literal; never a DNS name that merely starts with 127."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def check_base_url(url: str) -> str:
     """Refuse anything but https, or plain http to a loopback host."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         raise UsageError(f"invalid base URL {url!r}: expected https://HOST[:PORT]")
-    if parts.scheme == "http" and host not in _LOOPBACK and not host.startswith("127."):
+    if parts.scheme == "http" and not _is_loopback(host):
         raise UsageError(
             f"refusing plain http:// to {host}: use https:// "
             "(http is allowed only for loopback hosts)"

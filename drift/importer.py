@@ -7,13 +7,15 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from drift.errors import DriftError, ExitCode, UsageError
+from drift import yamlload
+from drift.errors import DriftError, ExitCode, SpecError, UsageError
 from drift.fetch import Fetched, Target
 from drift.matchers import looks_sensitive
 from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
-from drift.spec import canonical_id
+from drift.spec import build_spec, canonical_id, load_spec
 
 
 class ImportFailed(DriftError):
@@ -112,29 +114,28 @@ def build(
     return out
 
 
-def render_entries(items: Sequence[Imported]) -> str:
-    """YAML for the entries under `integrations:`. Values are JSON strings, which YAML
-    reads as double-quoted scalars: no quoting surprises."""
+def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
+    """YAML for the entries under `integrations:`, indented by `indent` spaces a level to
+    match the file they join. Values are JSON strings, which YAML reads as double-quoted
+    scalars: no quoting surprises."""
+    one, two, three = (" " * (indent * n) for n in (1, 2, 3))
     lines = []
     for item in items:
         lines += [
-            f"  # {item.comment}",
-            f"  {item.name}:",
-            f"    integrationId: {json.dumps(item.integration_id)}",
+            f"{one}# {item.comment}",
+            f"{one}{item.name}:",
+            f"{two}integrationId: {json.dumps(item.integration_id)}",
         ]
         if item.auth_id:
-            lines.append(f"    authId: {json.dumps(item.auth_id)}")
-        lines.append(f"    authType: {item.auth_type}")
-        if not item.headers:
-            lines.append("    headers: {}")
-        else:
-            lines.append("    headers:")
+            lines.append(f"{two}authId: {json.dumps(item.auth_id)}")
+        lines.append(f"{two}authType: {item.auth_type}")
+        lines.append(f"{two}headers:" + ("" if item.headers else " {}"))
         for header, value in item.headers:
             if looks_sensitive(header):
                 digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
-                lines.append(f"      {json.dumps(header)}: {{sha256: {digest}}}")
+                lines.append(f"{three}{json.dumps(header)}: {{sha256: {digest}}}")
             else:
-                lines.append(f"      {json.dumps(header)}: {json.dumps(value)}")
+                lines.append(f"{three}{json.dumps(header)}: {json.dumps(value)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -144,3 +145,63 @@ HEADER = (
     "drift/main/schemas/spec.schema.json\n# Written by `drift import`. Secret header "
     "values are pinned by SHA-256, never stored.\nversion: 1\nintegrations:\n"
 )
+
+
+@dataclass
+class MergeBase:
+    """An existing spec `import --merge` appends to."""
+
+    text: str
+    names: set[str]
+    keys: set[tuple[str, str | None]]
+    indent: int
+
+    def declares(self, target: Target) -> bool:
+        key = (
+            canonical_id(target.integration_id),
+            canonical_id(target.auth_id) if target.auth_id else None,
+        )
+        return key in self.keys
+
+
+def merge_base(path: str) -> MergeBase:
+    """Read a spec to merge into; refuse one that new entries cannot simply follow."""
+    spec, problems = load_spec([path])
+    if problems:
+        raise SpecError(problems)
+    text = Path(path).read_text(encoding="utf-8")
+    doc = yamlload.parse(text, path)
+    keys = list(doc.data)
+    entries = doc.data.get("integrations")
+    if (
+        not keys
+        or keys[-1] != "integrations"
+        or not isinstance(entries, dict)
+        or not entries
+        or re.search(r"^integrations:[ \t]*(#.*)?$", text, re.M) is None
+    ):
+        raise UsageError(
+            f"cannot merge into {path}: 'integrations:' must be the last "
+            "top-level key, in block style, with at least one entry"
+        )
+    first = doc.location(("integrations", next(iter(entries))), key=True)
+    return MergeBase(
+        text,
+        {i.name for i in spec.integrations},
+        {i.key for i in spec.integrations},
+        max(first.column - 1, 1),
+    )
+
+
+def compose(items: Sequence[Imported], base: MergeBase | None, display: str) -> str:
+    """The whole spec text: a new file, or the existing one with the entries appended.
+    Checked before anyone writes it: drift never writes a spec it cannot read."""
+    if base is None:
+        text = HEADER + render_entries(items)
+    else:
+        existing = base.text if base.text.endswith("\n") else base.text + "\n"
+        text = existing + "\n" + render_entries(items, base.indent)
+    _, problems = build_spec([(display, lambda: yamlload.parse(text, display))])
+    if problems:
+        raise RuntimeError(f"import produced an invalid spec: {problems[0]}")
+    return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import reprlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,12 +22,29 @@ def dotted(path: PathT) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # a key with a newline or other control character must not break the line
+            text = part if part.isprintable() else repr(part)[1:-1]
+            if len(text) > 80:  # a hostile 5 MB key must not become a 5 MB line
+                text = f"{text[:38]}...{text[-38:]}"
+            out += f".{text}" if out else text
     return out
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = 80
+_SHORT.maxother = 80
+
+
+def _show(value: object) -> str:
+    """repr() of a value from the spec, shortened so that a huge one cannot flood the
+    output."""
+    return _SHORT.repr(value)
+
+
 def _hint(word: object, choices: list[str]) -> str:
-    if not isinstance(word, str):
+    # a word 4 times longer than every choice can never reach the 0.6 cutoff, and difflib
+    # on a multi-megabyte key takes seconds and hundreds of MB
+    if not isinstance(word, str) or len(word) > 4 * max(map(len, choices), default=0):
         return ""
     lowered = {c.lower(): c for c in choices}
     match = lowered.get(word.lower()) or next(
@@ -73,10 +92,10 @@ def _describe(error: jsonschema.ValidationError) -> str:
     title = _schema_of(error).get("title")
     expected: Any = error.validator_value
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
-        return f"unsupported spec version {value!r} (this drift reads version 1)"
+        return f"unsupported spec version {_show(value)} (this drift reads version 1)"
     if kind == "enum":
         choices = [str(c) for c in expected]
-        return f"{value!r} is not one of {', '.join(choices)}{_hint(value, choices)}"
+        return f"{_show(value)} is not one of {', '.join(choices)}{_hint(value, choices)}"
     if kind == "type":
         wanted = expected
         wanted_words = " or ".join(
@@ -84,10 +103,10 @@ def _describe(error: jsonschema.ValidationError) -> str:
             for w in (wanted if isinstance(wanted, list) else [wanted])
         )
         return f"expected {wanted_words}, got {_type_name(value)}"
-    if kind == "pattern" and title:
-        return f"{value!r} is not a valid {_noun(title)}"
-    if kind == "minLength" and value == "":
+    if kind in ("pattern", "minLength") and value == "":
         return "must not be empty"
+    if kind == "pattern" and title:
+        return f"{_show(value)} is not a valid {_noun(title)}"
     return str(error.message)
 
 
@@ -96,10 +115,9 @@ def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.Validat
     branches: dict[object, list[jsonschema.ValidationError]] = {}
     for sub in error.context or []:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+
     def misfits(subs: list[jsonschema.ValidationError]) -> bool:
-        return any(
-            s.validator == "type" and s.absolute_path == error.absolute_path for s in subs
-        )
+        return any(s.validator == "type" and s.absolute_path == error.absolute_path for s in subs)
 
     fitting = [subs for subs in branches.values() if not misfits(subs)]
     return fitting[0] if len(fitting) == 1 else []
@@ -115,6 +133,12 @@ def _branch_types(error: jsonschema.ValidationError) -> str:
     return " or ".join(wanted) or "another value"
 
 
+def _missing_key(error: jsonschema.ValidationError) -> str:
+    """The key a `required` error is about (jsonschema says "'name' is a required ...")."""
+    message = str(error.message)
+    return message.split("'")[1] if "'" in message else message
+
+
 def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[Problem]:
     path: PathT = tuple(error.absolute_path)
     kind = error.validator
@@ -124,8 +148,19 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
             for sub in inner:
                 yield from _problems_for(sub, doc)
             return
-        yield Problem(doc.location(path), dotted(path),
-                      f"expected {_branch_types(error)}, got {_type_name(error.instance)}")
+        subs = error.context or []
+        if subs and all(sub.validator == "required" for sub in subs):
+            # e.g. anyOf: [{required: [integrations]}, {required: [ignore]}]
+            names = " or ".join(dict.fromkeys(repr(_missing_key(sub)) for sub in subs))
+            yield Problem(
+                doc.location(path, key=True), dotted(path), f"missing required key {names}"
+            )
+            return
+        yield Problem(
+            doc.location(path),
+            dotted(path),
+            f"expected {_branch_types(error)}, got {_type_name(error.instance)}",
+        )
         return
     if kind == "additionalProperties" and isinstance(error.instance, dict):
         known = sorted(_schema_of(error).get("properties", {}))
@@ -134,13 +169,14 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
             yield Problem(
                 doc.location(where, key=True),
                 dotted(where),
-                f"unknown key {key!r}{_hint(key, known)}",
+                f"unknown key {_show(key)}{_hint(key, known)}",
             )
         return
     if kind == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
         yield Problem(
-            doc.location(path, key=True), dotted(path), f"missing required key {missing!r}"
+            doc.location(path, key=True),
+            dotted(path),
+            f"missing required key {_missing_key(error)!r}",
         )
         return
     if kind == "propertyNames" or (
@@ -152,19 +188,46 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
         yield Problem(
             doc.location(where, key=True),
             dotted(where),
-            f"{name!r} is not a valid {_noun(title)}",
+            f"{_show(name)} is not a valid {_noun(title)}",
         )
         return
     yield Problem(doc.location(path), dotted(path), _describe(error))
 
 
+_LITERAL_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """A copy of a schema with each plain `{"$ref": "#/$defs/NAME"}` replaced by that
+    definition (recursive ones are left as references). jsonschema resolves a $ref on every
+    use, which dominated the time to validate a spec with thousands of integrations."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in defs and name not in seen:
+                return _inline_refs(defs[name], defs, (*seen, name))
+        return {
+            key: value if key in _LITERAL_KEYWORDS else _inline_refs(value, defs, seen)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_inline_refs(item, defs, seen) for item in node]
+    return node
+
+
+@functools.cache
+def _spec_validator() -> Any:
+    schema = load_schema(SPEC_SCHEMA)
+    return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+
+
 def schema_problems(doc: Document) -> list[Problem]:
     """Every schema violation of one document, at its line and column."""
-    validator = jsonschema.Draft202012Validator(load_schema(SPEC_SCHEMA))
     problems: list[Problem] = []
-    for error in validator.iter_errors(doc.data):
+    for error in _spec_validator().iter_errors(doc.data):
         problems.extend(_problems_for(error, doc))
-    return problems
+    return list(dict.fromkeys(problems))  # one line per problem, even if two rules fire
 
 
 def check_schema_itself(schema: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ from drift.errors import Location
 MAX_BYTES = 10 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
+MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text, aliases expanded
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -73,42 +74,64 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`: YAML 1.1 oddity, text here
+_PLAIN_COLLECTION_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+# First characters for which an implicit resolver (int, bool, null, date...) may apply; a
+# plain scalar starting with any other character is a string without asking the resolver.
+_IMPLICIT_FIRST: frozenset[str | None] = frozenset(_Loader.yaml_implicit_resolvers)
+_FAST_STR = None not in _IMPLICIT_FIRST and not getattr(_Loader, "yaml_path_resolvers", None)
+
+
 class _Builder:
     def __init__(self, file: str) -> None:
         self.doc = Document(file, None)
         self.loader = _Loader("")
-        # each frame: [container, path, pending_key or None, key_mark]
+        # each frame: [container, path, pending key or None, key mark, start event,
+        #              nodes before it, text before it, height]
         self.stack: list[list[Any]] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
-        self.anchor_frames: dict[int, str] = {}
+        # anchor -> (value, nodes, text length, height) of the subtree it names
+        self.anchors: dict[str, tuple[Any, int, int, int]] = {}
         self.nodes = 0
+        self.chars = 0
         self.done = False
 
     def _scalar(self, event: Any) -> Any:
+        value: str = event.value
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            if _FAST_STR and (not event.implicit[0] or (value and value[0] not in _IMPLICIT_FIRST)):
+                return value  # quoted, or plain text no implicit type can claim
+            tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
+        if tag in (_STR_TAG, _VALUE_TAG):
+            return value
+        if tag == _MERGE_TAG:
+            raise YamlError("YAML merge keys ('<<') are not supported", *_mark(event))
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            return _json_safe(self.loader.construct_object(node, deep=True))
+            result = self.loader.construct_object(node, deep=True)
         except ValueError:
             # looks like a date but is not one (2027-02-30): keep the text for the schema
-            return event.value
+            return value
         except yaml.constructor.ConstructorError as exc:
             line, col = _mark(event)
             raise YamlError(f"cannot read value: {exc.problem}", line, col) from None
+        if isinstance(result, bytes):
+            raise YamlError("binary values (!!binary) are not supported", *_mark(event))
+        return _json_safe(result)
 
-    def _count(self, n: int, event: Any) -> None:
-        self.nodes += n
-        if self.nodes > MAX_NODES:
-            line, col = _mark(event)
+    def _count(self, nodes: int, chars: int, event: Any) -> None:
+        self.nodes += nodes
+        self.chars += chars
+        if self.nodes > MAX_NODES or self.chars > MAX_TEXT:
+            what = "many nodes" if self.nodes > MAX_NODES else "much text"
             raise YamlError(
-                "document expands to too many nodes (an alias bomb?); refusing to load",
-                line,
-                col,
+                f"document expands to too {what} (an alias bomb?); refusing to load",
+                *_mark(event),
             )
 
-    def _place(self, value: Any, event: Any, size: int) -> None:
+    def _place(self, value: Any, event: Any, height: int) -> None:
         """Attach a finished value to its parent (or make it the document)."""
         mark = _mark(event)
         if not self.stack:
@@ -117,16 +140,23 @@ class _Builder:
             return
         frame = self.stack[-1]
         container, path = frame[0], frame[1]
+        if height >= frame[7]:
+            frame[7] = height + 1
         if isinstance(container, list):
             child: PathT = (*path, len(container))
             container.append(value)
             self.doc.value_marks[child] = mark
             return
         if frame[2] is None:
-            # this value is a key
-            if not isinstance(value, (str, int, float, bool)) or value is None:
+            # this value is a key; keys are text, as in JSON (`1:` is the key "1")
+            if value is None or not isinstance(value, (str, int, float)):
                 raise YamlError("mapping keys must be plain scalars", *mark)
-            key = value if isinstance(value, (str, int)) else str(value)
+            if isinstance(value, str):
+                key = value
+            elif isinstance(event, yaml.ScalarEvent):
+                key = event.value
+            else:
+                key = str(value)
             if key in container:
                 first = self.doc.key_marks.get((*path, key), (0, 0))
                 raise YamlError(f"duplicate key {key!r} (first defined at line {first[0]})", *mark)
@@ -140,7 +170,7 @@ class _Builder:
         self.doc.value_marks[child] = mark
         frame[2] = None
 
-    def _child_path(self) -> PathT:
+    def _child_path(self, event: Any) -> PathT:
         if not self.stack:
             return ()
         frame = self.stack[-1]
@@ -148,46 +178,51 @@ class _Builder:
         if isinstance(container, list):
             return (*path, len(container))
         if frame[2] is None:
-            raise YamlError("mapping keys must be plain scalars", *frame[3] or (1, 1))
+            raise YamlError("mapping keys must be plain scalars", *_mark(event))
         return (*path, frame[2])
 
     def feed(self, event: Any) -> None:
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent)):
-            return
-        if isinstance(event, yaml.DocumentStartEvent):
-            if self.done:
-                raise YamlError("expected one YAML document, found more", *_mark(event))
-            return
-        if isinstance(event, yaml.DocumentEndEvent):
-            self.done = True
-            return
-        if isinstance(event, yaml.ScalarEvent):
-            self._count(1, event)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._count(1, len(event.value), event)
             value = self._scalar(event)
             if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self._place(value, event, 1)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self._count(1, event)
+                self.anchors[event.anchor] = (value, 1, len(event.value), 0)
+            self._place(value, event, 0)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            self._count(1, 0, event)
             if len(self.stack) >= MAX_DEPTH:
                 raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *_mark(event))
-            path = self._child_path()
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-            self.stack.append([container, path, None, None, event, self.nodes])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            if event.tag not in _PLAIN_COLLECTION_TAGS:  # !!set, !!omap, !!python/...
+                raise YamlError(
+                    f"cannot read value: could not determine a constructor for the tag "
+                    f"{event.tag!r}",
+                    *_mark(event),
+                )
+            path = self._child_path(event)
+            container: Any = {} if kind is yaml.MappingStartEvent else []
+            self.stack.append([container, path, None, None, event, self.nodes, self.chars, 1])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
-            container, start_event, start_nodes = frame[0], frame[4], frame[5]
-            size = self.nodes - start_nodes + 1
+            container, start_event, height = frame[0], frame[4], frame[7]
             if start_event.anchor:
-                self.anchors[start_event.anchor] = (container, size)
-            self._place(container, start_event, size)
-        elif isinstance(event, yaml.AliasEvent):
+                nodes = self.nodes - frame[5] + 1
+                self.anchors[start_event.anchor] = (container, nodes, self.chars - frame[6], height)
+            self._place(container, start_event, height)
+        elif kind is yaml.AliasEvent:
             if event.anchor not in self.anchors:
                 raise YamlError(f"unknown alias *{event.anchor}", *_mark(event))
-            value, size = self.anchors[event.anchor]
+            value, nodes, chars, height = self.anchors[event.anchor]
             # an alias re-uses a whole subtree: count it as if it were written out again
-            self._count(size, event)
-            self._place(value, event, size)
+            self._count(nodes, chars, event)
+            if len(self.stack) + height > MAX_DEPTH:
+                raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *_mark(event))
+            self._place(value, event, height)
+        elif kind is yaml.DocumentStartEvent:
+            if self.done:
+                raise YamlError("expected one YAML document, found more", *_mark(event))
+        elif kind is yaml.DocumentEndEvent:
+            self.done = True
 
 
 def _decode(raw: bytes) -> str:
@@ -205,16 +240,27 @@ def _decode(raw: bytes) -> str:
 def parse(text: str, file: str) -> Document:
     """Build a Document from YAML text; raises YamlError with the place of the problem."""
     builder = _Builder(file)
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        # the parser's own loop, without the generator and check_event() of yaml.parse
+        while True:
+            event = loader.get_event()
             builder.feed(event)
+            if type(event) is yaml.StreamEndEvent:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        start = exc.context_mark
+        if exc.problem and exc.context and start is not None and start.line + 1 != line:
+            # where the unfinished construct began, e.g. an unclosed `[` lines above
+            problem += f" ({exc.context} at line {start.line + 1})"
         raise YamlError(f"YAML syntax error: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML error: {exc}") from None
+    finally:
+        loader.dispose()
     return builder.doc
 
 

@@ -1,0 +1,128 @@
+"""Data-driven `drift check` cases: each folder under cases/ holds a spec, the live data
+the emulator serves, optional extra arguments, and the exact expected text and JSON.
+
+Every case runs through the real CLI against the in-process emulator in both API
+dialects; the two runs must print the same thing. Set DRIFT_UPDATE_GOLDEN=1 to (re)write
+the expected files, then review the diff.
+
+Optional files in a case folder:
+  args      extra CLI arguments, one per line
+  env       NAME=VALUE lines set in the environment for the run
+  dialects  the dialects to run (default: modern and legacy), one per line
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from drift import __version__
+from drift.emulator import Emulator, load_data
+
+CASES = Path(__file__).parent / "cases"
+SCHEMA = json.loads(
+    (Path(__file__).parents[2] / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+)
+UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
+# live values in the cases that must never reach any output
+SECRET_VALUES = (
+    "live-SECRET-value-9999",
+    "live-SESSION-value-8888",
+    "live-APIKEY-value-7777",
+    "spec-declared-SECRET-0001",
+    "tok-from-env-42",
+    "tok-wrong-77",
+    "sig-value-1",
+    "sig-value-2",
+)
+
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _normalized_json(text: str) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads(text)
+    assert doc["tool"]["version"] == __version__
+    doc["baseUrl"] = "EMULATOR"
+    doc["tool"]["version"] = "VERSION"
+    return doc
+
+
+def _run_case(
+    folder: Path,
+    dialect: str,
+    run: Callable[[list[str]], tuple[int, str, str]],
+    emulator: Callable[..., Emulator],
+    tmp_path: Path,
+) -> tuple[int, str, str, str]:
+    emu = emulator(load_data(folder / "live.yaml"), dialect=dialect)
+    report = tmp_path / f"{dialect}.json"
+    code, out, err = run(
+        [
+            "check",
+            "spec.yaml",
+            "--base-url",
+            emu.url,
+            "-q",
+            "--report",
+            f"json={report}",
+            *_lines(folder / "args"),
+        ]
+    )
+    raw_json = report.read_text(encoding="utf-8") if report.exists() else ""
+    return code, out, err, raw_json
+
+
+def _params() -> list[Any]:
+    names = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+    return names
+
+
+@pytest.mark.parametrize("name", _params())
+def test_case(
+    name: str,
+    run: Callable[[list[str]], tuple[int, str, str]],
+    emulator: Callable[..., Emulator],
+    api_key: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    folder = CASES / name
+    monkeypatch.chdir(folder)
+    for line in _lines(folder / "env"):
+        key, _, value = line.partition("=")
+        monkeypatch.setenv(key, value)
+    dialects = _lines(folder / "dialects") or ["modern", "legacy"]
+    outcomes = {d: _run_case(folder, d, run, emulator, tmp_path) for d in dialects}
+
+    first = outcomes[dialects[0]]
+    for dialect, (code, out, err, raw_json) in outcomes.items():
+        # dialect equivalence: the API's two spellings of a record are the same record
+        assert (code, out, err) == first[:3], f"{dialect} differs from {dialects[0]}"
+        assert _normalized_json(raw_json) == _normalized_json(first[3])
+        jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(raw_json))
+        assert json.loads(raw_json)["exitCode"] == code
+        for secret in SECRET_VALUES:
+            for blob in (out, err, raw_json):
+                assert secret.encode() not in blob.encode(), f"{secret} leaked ({dialect})"
+        assert err == "", err
+
+    code, out, _, raw_json = first
+    doc = _normalized_json(raw_json)
+    rendered_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if UPDATE:
+        (folder / "expected.txt").write_text(out, encoding="utf-8")
+        (folder / "expected.json").write_text(rendered_json, encoding="utf-8")
+        (folder / "exit_code").write_text(f"{code}\n", encoding="utf-8")
+    assert out == (folder / "expected.txt").read_text(encoding="utf-8")
+    assert doc == json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    assert code == int((folder / "exit_code").read_text(encoding="utf-8"))
