@@ -18,6 +18,7 @@ from drift.cli_common import (
     pop_api_options,
 )
 from drift.errors import ExitCode, UsageError
+from drift.model import Status
 from drift.reporters import FORMATS
 
 _FORMATS = list(FORMATS)
@@ -184,11 +185,11 @@ def baseline_command(
 
     target = default_output(list(paths) or ["specs"], output)
     writable(target)
-    report = _run(paths, kwargs, exclude_file=target)
     today = datetime.date.today()
     last_day = until.date() if until else today + datetime.timedelta(days=90)
     if last_day < today:
         raise UsageError(f"--until {last_day} is in the past")
+    report = _run(paths, kwargs, exclude_file=target)
     text, count, skipped = render_baseline(report, today, last_day)
     from drift.fileio import write_atomic
 
@@ -197,13 +198,23 @@ def baseline_command(
         f"wrote {count} ignore rule{'s' if count != 1 else ''} to {target} (until {last_day})",
         err=True,
     )
+    if any(Path(p).is_file() for p in paths) and not output:
+        click.echo(
+            f"note: only a spec folder loads {target.name} by itself; for a single "
+            f"file run: drift check {' '.join(paths)} {target}",
+            err=True,
+        )
     if skipped:
         click.echo(
             f"{skipped} integration(s) not found or not checked cannot be baselined; "
             "fix or remove them in the spec",
             err=True,
         )
-    return ExitCode.OK
+    # what a baseline cannot cover still fails the check: say so in the exit code too
+    statuses = {r.status for r in report.results}
+    if Status.NOT_FOUND in statuses:
+        return ExitCode.DRIFT
+    return ExitCode.INCOMPLETE if Status.ERROR in statuses else ExitCode.OK
 
 
 @click.command(

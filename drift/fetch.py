@@ -8,7 +8,6 @@ connection pools: one large httpx pool spends CPU per request that grows with it
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import math
 import random
 import time
@@ -21,6 +20,7 @@ import httpx
 
 from drift import __version__
 from drift.errors import CredentialsError, UsageError
+from drift.hosts import is_loopback
 from drift.model import RunStats
 from drift.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.secret import Secret
@@ -66,23 +66,13 @@ class FetchSettings:
     sleep: Sleep = field(default=asyncio.sleep)
 
 
-def _is_loopback(host: str) -> bool:
-    """localhost or a loopback IP literal; never a DNS name that merely starts with 127."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def check_base_url(url: str) -> str:
     """Refuse anything but https, or plain http to a loopback host."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         raise UsageError(f"invalid base URL {url!r}: expected https://HOST[:PORT]")
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback(host):
         raise UsageError(
             f"refusing plain http:// to {host}: use https:// "
             "(http is allowed only for loopback hosts)"
@@ -114,12 +104,15 @@ class _Run:
         }
         timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
         limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
+        # one TLS context for every pool: building one loads the CA bundle (~25 ms CPU each)
+        verify = httpx.create_ssl_context()
         self.clients = [
             httpx.AsyncClient(
                 base_url=settings.base_url,
                 headers=headers,
                 timeout=timeout,
                 limits=limits,
+                verify=verify,
                 transport=transport,
                 follow_redirects=False,
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from pathlib import Path
 
 import click
+
+from drift.fileio import write_atomic
+from drift.hosts import is_loopback
 
 from .records import EmulatorDataError
 from .server import Emulator
@@ -19,6 +21,9 @@ Example:
       --error-rate 0.02 --seed 7
   curl -H "X-API-Key: dev-key" \\
       http://127.0.0.1:8787/v1/integrations/intg_AuUKK371Spr5
+
+\b
+Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 bad data file or options.
 """
 
 
@@ -26,22 +31,6 @@ class DataFileError(click.ClickException):
     """A data file the emulator cannot serve: one line on stderr, exit status 2."""
 
     exit_code = 2
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    # a reader polling for the file never sees it half written
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 _SECONDS = click.FloatRange(min=0)
@@ -166,7 +155,7 @@ def emulator_command(
     verbose: bool,
 ) -> None:
     """Serve a local SigmaMind API emulator, with optional fault injection."""
-    if not allow_remote and not _is_loopback(host):
+    if not allow_remote and not is_loopback(host):
         raise click.UsageError(f"--host {host} is not a loopback address; add --allow-remote")
     api_key = os.environ.get(api_key_env, "")
     if api_key:
@@ -203,7 +192,7 @@ def emulator_command(
     def ready(url: str) -> None:
         if url_file is not None:
             try:
-                _write_atomically(url_file, url)
+                write_atomic(url_file, url)
             except OSError as exc:
                 raise click.ClickException(f"cannot write {url_file}: {exc.strerror}") from None
         n = emulator.integration_count
