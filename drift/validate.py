@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import reprlib
 from collections.abc import Iterator
 from typing import Any
@@ -216,10 +217,37 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) ->
     return node
 
 
+_STOCK_PROPERTY_NAMES = jsonschema.Draft202012Validator.VALIDATORS["propertyNames"]
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _property_names(
+    validator: Any, names: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """The stock propertyNames keyword, with a shortcut when the names schema is only a
+    pattern and every name matches it (a fifth of the time on a big spec)."""
+    if (
+        isinstance(names, dict)
+        and isinstance(instance, dict)
+        and isinstance(names.get("pattern"), str)
+        and set(names) <= {"pattern", "title", "description"}
+    ):
+        regex = _regex(names["pattern"])
+        if all(isinstance(name, str) and regex.search(name) for name in instance):
+            return
+    yield from _STOCK_PROPERTY_NAMES(validator, names, instance, schema)
+
+
 @functools.cache
 def _spec_validator() -> Any:
     schema = load_schema(SPEC_SCHEMA)
-    return jsonschema.Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+    validators: Any = jsonschema.validators  # extend() is untyped in the stubs
+    cls = validators.extend(jsonschema.Draft202012Validator, {"propertyNames": _property_names})
+    return cls(_inline_refs(schema, schema.get("$defs", {})))
 
 
 def schema_problems(doc: Document) -> list[Problem]:
