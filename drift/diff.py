@@ -75,6 +75,8 @@ def _differences(
     empty mapping against a full one as one changed value; split it per key so that every
     header is its own finding (and can be redacted on its own)."""
     out: list[tuple[str, list[str], Any, Any]] = []
+    if want == have:  # the common case; DeepDiff costs far more than a comparison
+        return out
     for report_type, levels in DeepDiff(want, have, view="tree").items():
         kind = _KIND.get(report_type)
         if kind is None:

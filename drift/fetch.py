@@ -8,8 +8,10 @@ connection pools: one large httpx pool spends CPU per request that grows with it
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import math
 import random
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +19,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
+
+# httpcore runs `import sniffio` on every lock it sets up, to learn which async library is
+# running. Without sniffio installed each attempt searches sys.path again: a sixth of the
+# client's CPU at 64 connections (bench/RESULTS.md). Recording the absence once makes the
+# import fail at once; httpcore then assumes asyncio, which is what drift runs.
+if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+    sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 from drift import __version__
 from drift.errors import CredentialsError, UsageError

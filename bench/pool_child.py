@@ -1,0 +1,15 @@
+"""Run the drift CLI with drift.fetch.POOL_SIZE taken from $DRIFT_BENCH_POOL_SIZE."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import drift.fetch
+from drift.cli import main
+
+drift.fetch.POOL_SIZE = int(os.environ["DRIFT_BENCH_POOL_SIZE"])
+main(sys.argv[1:])

@@ -1,0 +1,305 @@
+"""Benchmark `drift check` against the emulator in a separate process (`make bench`).
+
+    python bench/run.py            # the benchmark table, written into bench/RESULTS.md
+    python bench/run.py --sweep    # also POOL_SIZE 64/16/8/4 at concurrency 64
+
+Every drift run is a subprocess (`sys.executable -m drift ...`); client CPU comes from
+getrusage(RUSAGE_CHILDREN) deltas, so the emulator (reaped only at the end) is not counted.
+Process start-up (`drift --version`) is measured apart and subtracted for the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+from specgen import write_spec  # noqa: E402
+
+N = 2000
+SUBSET = 200
+LATENCY = 0.05
+SEED = 1
+VALIDATE_N = 10_000
+KEY = "bench-key"
+RESULTS = BENCH / "RESULTS.md"
+
+
+@dataclass
+class Timed:
+    wall: float
+    cpu: float
+    rc: int
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> Timed:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr.decode(errors="replace"))
+    return Timed(wall, cpu, proc.returncode)
+
+
+def drift(*args: str) -> list[str]:
+    return [sys.executable, "-m", "drift", *args]
+
+
+def proc_cpu(pid: int) -> float | None:
+    """CPU seconds of a running process (Linux /proc), for the emulator's share."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class EmulatorProcess:
+    def __init__(self, tmp: Path, n: int) -> None:
+        empty = tmp / "empty.json"
+        empty.write_text('{"integrations": [], "auth": []}\n', encoding="utf-8")
+        url_file = tmp / "url.txt"
+        env = {**os.environ, "SIGMAMIND_API_KEY": KEY}
+        cmd = drift(
+            "emulator", "--data", str(empty), "--port", "0", "--url-file", str(url_file),
+            "--generate", str(n), "--latency", str(LATENCY), "--seed", str(SEED),
+        )
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 30
+        while not url_file.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("bench: the emulator did not start")
+            time.sleep(0.05)
+        self.url = url_file.read_text(encoding="utf-8").strip()
+
+    def cpu(self) -> float | None:
+        return proc_cpu(self.proc.pid)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@dataclass
+class Row:
+    label: str
+    records: int
+    concurrency: int
+    wall: float
+    net: float
+    ideal: float
+    cpu_net: float
+    emu_cpu: float | None
+    rc: int
+
+    @property
+    def ratio(self) -> float:
+        return self.net / self.ideal
+
+    @property
+    def rps(self) -> float:
+        return self.records / self.net
+
+    @property
+    def cpu_per_k(self) -> float:
+        return self.cpu_net / self.records * 1000
+
+
+def check_run(
+    emu: EmulatorProcess,
+    spec: Path,
+    records: int,
+    concurrency: int,
+    startup: Timed,
+    label: str,
+    prefix: list[str] | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Row:
+    env = {**os.environ, "SIGMAMIND_API_KEY": KEY, **(extra_env or {})}
+    args = ["check", str(spec), "--base-url", emu.url, "--concurrency", str(concurrency),
+            "-q", "--format", "json"]
+    cmd = [*prefix, *args] if prefix else drift(*args)
+    emu_before = emu.cpu()
+    t = timed(cmd, env)
+    emu_after = emu.cpu()
+    emu_cpu = emu_after - emu_before if emu_before is not None and emu_after is not None else None
+    ideal = records * LATENCY / concurrency
+    return Row(label, records, concurrency, t.wall, t.wall - startup.wall, ideal,
+               t.cpu - startup.cpu, emu_cpu, t.rc)
+
+
+def best_of(runs: list[Row]) -> Row:
+    return min(runs, key=lambda r: r.net)
+
+
+def measure_startup(times: int = 5) -> tuple[Timed, list[float]]:
+    runs = [timed(drift("--version")) for _ in range(times)]
+    walls = [r.wall for r in runs]
+    return Timed(statistics.median(walls), statistics.median(r.cpu for r in runs), 0), walls
+
+
+def fmt_table(rows: list[Row]) -> list[str]:
+    out = [
+        "| run | records | conc | wall s | wall-start-up s | ideal s | ratio | req/s "
+        "| client CPU s/1k rec | emulator CPU s | exit |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        emu = f"{r.emu_cpu:.2f}" if r.emu_cpu is not None else "n/a"
+        out.append(
+            f"| {r.label} | {r.records} | {r.concurrency} | {r.wall:.2f} | {r.net:.2f} "
+            f"| {r.ideal:.2f} | {r.ratio:.2f} | {r.rps:.0f} | {r.cpu_per_k:.2f} | {emu} "
+            f"| {r.rc} |"
+        )
+    return out
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def replace_section(name: str, body: list[str]) -> None:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    block = "\n".join([start, *body, end])
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> list[str]:
+    """Same check, POOL_SIZE patched per run through bench/pool_child.py."""
+    rows: list[Row] = []
+    for size in (64, 16, 8, 4):
+        runs = [
+            check_run(emu, spec, N, 64, startup, f"POOL_SIZE={size}",
+                      prefix=[sys.executable, str(BENCH / "pool_child.py")],
+                      extra_env={"DRIFT_BENCH_POOL_SIZE": str(size)})
+            for _ in range(repeats)
+        ]
+        for r in runs:
+            print(f"  POOL_SIZE={size}: net {r.net:.2f}s ratio {r.ratio:.2f} "
+                  f"cpu/1k {r.cpu_per_k:.2f}s rc {r.rc}", flush=True)
+        row = best_of(runs)
+        row.cpu_net = statistics.median(r.cpu_net for r in runs)
+        rows.append(row)
+    lines = [
+        f"Concurrency 64, {N} records, {LATENCY * 1000:.0f} ms latency, best wall of "
+        f"{repeats} runs, median CPU (start-up subtracted):",
+        "",
+        *fmt_table(rows),
+    ]
+    for line in lines:
+        print(line)
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", action="store_true", help="also sweep POOL_SIZE")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per measurement")
+    parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    opts = parser.parse_args()
+
+    cores = os.cpu_count()
+    print(f"os.cpu_count() = {cores}; python {platform.python_version()}", flush=True)
+    startup, startup_walls = measure_startup()
+    print(f"drift --version: median {startup.wall:.3f}s wall, {startup.cpu:.3f}s CPU "
+          f"(runs: {', '.join(f'{w:.3f}' for w in startup_walls)})", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="drift-bench-") as name:
+        tmp = Path(name)
+        spec_all, spec_sub, spec_big = tmp / "all.yaml", tmp / "sub.yaml", tmp / "big.yaml"
+        write_spec(spec_all, N, SEED)
+        write_spec(spec_sub, N, SEED, first=SUBSET)
+        write_spec(spec_big, VALIDATE_N, SEED)
+
+        validate = min((timed(drift("validate", str(spec_big))) for _ in range(opts.repeats)),
+                       key=lambda t: t.wall)
+        print(f"drift validate ({VALIDATE_N} integrations): {validate.wall:.3f}s wall "
+              f"(rc {validate.rc})", flush=True)
+
+        emu = EmulatorProcess(tmp, N)
+        try:
+            rows = []
+            for records, spec, conc in ((SUBSET, spec_sub, 1), (N, spec_all, 10),
+                                        (N, spec_all, 64)):
+                runs = [check_run(emu, spec, records, conc, startup, "check")
+                        for _ in range(1 if conc == 1 else opts.repeats)]
+                row = best_of(runs)
+                row.cpu_net = statistics.median(r.cpu_net for r in runs)
+                rows.append(row)
+                print(f"  concurrency {conc}: net {row.net:.2f}s ratio {row.ratio:.2f}",
+                      flush=True)
+            sweep_lines = sweep(emu, spec_all, startup, opts.repeats) if opts.sweep else None
+        finally:
+            emu.stop()
+
+    c64 = rows[-1]
+    worst_cpu = max(r.cpu_per_k for r in rows)
+    targets = [
+        (f"concurrency 64: wall - start-up ≤ 1.3 x ideal ({c64.net:.2f}s vs "
+         f"{1.3 * c64.ideal:.2f}s, ratio {c64.ratio:.2f})", c64.ratio <= 1.3),
+        (f"client CPU ≤ 1.0 s per 1,000 records, start-up excluded (worst "
+         f"{worst_cpu:.2f}s)", worst_cpu <= 1.0),
+        (f"validate {VALIDATE_N:,} integrations ≤ 1.5 s ({validate.wall:.2f}s)",
+         validate.wall <= 1.5 and validate.rc == 0),
+        (f"drift --version ≤ 0.25 s (median {startup.wall:.3f}s)", startup.wall <= 0.25),
+        ("every check run exited 0 (all records in sync)", all(r.rc == 0 for r in rows)),
+    ]
+    table = fmt_table(rows)
+    print()
+    for line in table:
+        print(line)
+    print()
+    for text, ok in targets:
+        print(f"{verdict(ok)}  {text}")
+
+    if not opts.no_write:
+        body = [
+            f"Measured {datetime.date.today().isoformat()} on {cores} cores "
+            f"(os.cpu_count()), Python {platform.python_version()} "
+            f"({platform.system()} {platform.machine()}); emulator in a separate process, "
+            f"{LATENCY * 1000:.0f} ms latency, `--generate {N} --seed {SEED}`.",
+            "",
+            f"Start-up (`drift --version`, median of 5): {startup.wall:.3f} s wall, "
+            f"{startup.cpu:.3f} s CPU — subtracted from wall and CPU below.",
+            f"`drift validate` on {VALIDATE_N:,} integrations: {validate.wall:.2f} s wall "
+            "(whole process, best of runs).",
+            "",
+            *table,
+            "",
+            "Concurrency 1 runs on the first 200 integrations. Best wall of the runs, "
+            "median CPU. Ratio = (wall - start-up) / (records x latency / concurrency).",
+            "",
+            *[f"- **{verdict(ok)}** {text}" for text, ok in targets],
+        ]
+        replace_section("bench", body)
+        if sweep_lines is not None:
+            replace_section("sweep", sweep_lines)
+    return 0 if all(ok for _, ok in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
