@@ -39,7 +39,9 @@ def compare_command(base: str, head: str, fmt: str, exit_code: bool) -> int:
     return ExitCode.DRIFT if exit_code and review.items else ExitCode.OK
 
 
-@click.group("report")
+@click.group(
+    "report", epilog=epilog("drift report merge shard-1.json shard-2.json --format markdown")
+)
 def report_group() -> None:
     """Work with saved JSON reports."""
 

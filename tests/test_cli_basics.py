@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import click
 import pytest
@@ -79,27 +78,7 @@ def test_top_level_help_shows_commands_example_and_exit_codes(run_cli: RunCli, f
         assert code_line in out
 
 
-# Known gaps, each a strict xfail so that the mark must go once the gap is fixed.
-KNOWN_MISSING_EXAMPLE = {
-    ("report",): "BUG: the `report` group (drift/cli_offline.py report_group) has no epilog, "
-    "so `drift report --help` shows no Example: section",
-}
-
-
-def _with_known_gaps(commands: list[tuple[str, ...]]) -> list[Any]:
-    return [
-        pytest.param(
-            command,
-            id=" ".join(command),
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSING_EXAMPLE[command])]
-            if command in KNOWN_MISSING_EXAMPLE
-            else [],
-        )
-        for command in commands
-    ]
-
-
-@pytest.mark.parametrize("command", _with_known_gaps(COMMANDS))
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_help_has_an_example(run_cli: RunCli, command: tuple[str, ...]) -> None:
     code, out, err = run_cli([*command, "--help"])
     assert (code, err) == (0, "")
