@@ -110,7 +110,7 @@ def run_check(
     integrations: list[DesiredIntegration],
     settings: FetchSettings,
     *,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: httpx.BaseTransport | None = None,
     on_done: Callable[[int, int], None] | None = None,
     declared: int | None = None,
     shared_rules: Sequence[IgnoreRule] = (),

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from drift.matchers import looks_sensitive
 from drift.model import Change
 from drift.normalize import LiveAuth
@@ -77,6 +75,9 @@ def _differences(
     out: list[tuple[str, list[str], Any, Any]] = []
     if want == have:  # the common case; DeepDiff costs far more than a comparison
         return out
+    # imported here: a run where everything is in sync never pays for loading deepdiff
+    from deepdiff import DeepDiff
+
     for report_type, levels in DeepDiff(want, have, view="tree").items():
         kind = _KIND.get(report_type)
         if kind is None:

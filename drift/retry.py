@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import random
+import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 RETRY_AFTER_CAP = 60.0
 
-Sleep = Callable[[float], Awaitable[None]]
+Sleep = Callable[[float], object]
 Clock = Callable[[], float]
 
 
@@ -53,8 +53,8 @@ class RetryPolicy:
 
 
 class TokenBucket:
-    """Client-side rate limit shared by every worker: at most `rate` requests per second,
-    with bursts up to `burst`."""
+    """Client-side rate limit shared by every worker thread: at most `rate` requests per
+    second, with bursts up to `burst`."""
 
     def __init__(
         self,
@@ -62,7 +62,7 @@ class TokenBucket:
         burst: float | None = None,
         *,
         clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
+        sleep: Sleep = time.sleep,
     ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
@@ -72,18 +72,19 @@ class TokenBucket:
         self.clock = clock
         self.sleep = sleep
         self.updated = clock()
-        self.lock = asyncio.Lock()
+        self.lock = threading.Lock()
 
     def _refill(self) -> None:
         now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
 
-    async def acquire(self) -> None:
-        # the lock makes waiting workers queue fairly instead of all waking at once
-        async with self.lock:
+    def acquire(self) -> None:
+        # holding the lock while waiting makes workers queue in turn instead of all
+        # waking at once when a token appears
+        with self.lock:
             self._refill()
             if self.tokens < 1.0:
-                await self.sleep((1.0 - self.tokens) / self.rate)
+                self.sleep((1.0 - self.tokens) / self.rate)
                 self._refill()
             self.tokens -= 1.0

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import json
 import random
+import time
 from collections.abc import Callable
 
 import httpx
@@ -29,7 +29,7 @@ class FakeSleep:
     def __init__(self) -> None:
         self.delays: list[float] = []
 
-    async def __call__(self, seconds: float) -> None:
+    def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
 
 
@@ -221,16 +221,13 @@ def test_token_bucket_with_fake_clock() -> None:
     now = [100.0]
     slept: list[float] = []
 
-    async def sleep(seconds: float) -> None:
+    def sleep(seconds: float) -> None:
         slept.append(seconds)
         now[0] += seconds
 
-    async def main() -> None:
-        bucket = TokenBucket(2.0, burst=2, clock=lambda: now[0], sleep=sleep)
-        for _ in range(6):
-            await bucket.acquire()
-
-    asyncio.run(main())
+    bucket = TokenBucket(2.0, burst=2, clock=lambda: now[0], sleep=sleep)
+    for _ in range(6):
+        bucket.acquire()
     # two in the burst, then one every 1/rate seconds
     assert slept == pytest.approx([0.5, 0.5, 0.5, 0.5])
     assert now[0] == pytest.approx(102.0)
@@ -258,9 +255,9 @@ def _item(name: str, auth_type: str = "API_KEY") -> DesiredIntegration:
 
 
 def test_deadline_marks_unchecked_records() -> None:
-    async def slow(request: httpx.Request) -> httpx.Response:
+    def slow(request: httpx.Request) -> httpx.Response:
         if "slow" in request.url.path:
-            await asyncio.sleep(1.0)
+            time.sleep(0.3)  # MockTransport cannot be interrupted; longer than the deadline
         body = {
             "integrationId": request.url.path.rsplit("/", 1)[1],
             "authentication": {"authType": "API_KEY"},
