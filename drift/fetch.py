@@ -122,8 +122,9 @@ class _Run:
         }
         self.timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
         limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
-        # one TLS context for every pool: building one loads the CA bundle (~25 ms CPU each)
-        verify = httpx.create_ssl_context()
+        # one TLS context for every pool: building one loads the CA bundle (~25 ms CPU
+        # each); plain http (loopback only) needs none
+        verify: Any = httpx.create_ssl_context() if settings.base_url.startswith("https:") else True
         self.clients = [
             httpx.Client(
                 base_url=settings.base_url,
