@@ -216,6 +216,7 @@ def replace_section(name: str, body: list[str]) -> None:
 def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> list[str]:
     """Same check, POOL_SIZE patched per run through bench/pool_child.py."""
     rows: list[Row] = []
+    pre = prefetch(spec, repeats)
     for size in (64, 16, 8, 4):
         runs = [
             check_run(emu, spec, N, 64, startup, f"POOL_SIZE={size}",
@@ -228,6 +229,8 @@ def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> lis
                   f"cpu/1k {r.cpu_per_k:.2f}s rc {r.rc}", flush=True)
         row = best_of(runs)
         row.cpu_net = statistics.median(r.cpu_net for r in runs)
+        row.cpu = statistics.median(r.cpu for r in runs)
+        row.pre = pre
         rows.append(row)
     lines = [
         f"Concurrency 64, {N} records, {LATENCY * 1000:.0f} ms latency, best wall of "

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import jsonschema
 import pytest
@@ -30,6 +32,7 @@ SCHEMA = json.loads(
     (Path(__file__).parents[2] / "schemas" / "report.schema.json").read_text(encoding="utf-8")
 )
 UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
+OTHER_FORMATS = ("markdown", "junit", "github")
 # live values in the cases that must never reach any output
 SECRET_VALUES = (
     "live-SECRET-value-9999",
@@ -66,6 +69,7 @@ def _run_case(
 ) -> tuple[int, str, str, str]:
     emu = emulator(load_data(folder / "live.yaml"), dialect=dialect)
     report = tmp_path / f"{dialect}.json"
+    others = [f"--report={fmt}={tmp_path / f'{dialect}.{fmt}'}" for fmt in OTHER_FORMATS]
     code, out, err = run(
         [
             "check",
@@ -75,11 +79,24 @@ def _run_case(
             "-q",
             "--report",
             f"json={report}",
+            *others,
             *_lines(folder / "args"),
         ]
     )
     raw_json = report.read_text(encoding="utf-8") if report.exists() else ""
     return code, out, err, raw_json
+
+
+def _other_reports(tmp_path: Path, dialect: str) -> dict[str, str]:
+    """The markdown, junit and github reports written in the same run."""
+    return {
+        fmt: re.sub(
+            r"http://127\.0\.0\.1:\d+",
+            "EMULATOR",
+            (tmp_path / f"{dialect}.{fmt}").read_text(encoding="utf-8"),
+        )
+        for fmt in OTHER_FORMATS
+    }
 
 
 def _params() -> list[Any]:
@@ -111,8 +128,11 @@ def test_case(
         assert _normalized_json(raw_json) == _normalized_json(first[3])
         jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(raw_json))
         assert json.loads(raw_json)["exitCode"] == code
+        reports = _other_reports(tmp_path, dialect)
+        assert reports == _other_reports(tmp_path, dialects[0]), f"{dialect} reports differ"
+        ElementTree.fromstring(reports["junit"])  # well-formed in every case
         for secret in SECRET_VALUES:
-            for blob in (out, err, raw_json):
+            for blob in (out, err, raw_json, *reports.values()):
                 assert secret.encode() not in blob.encode(), f"{secret} leaked ({dialect})"
         assert err == "", err
 

@@ -28,17 +28,29 @@ Connect = Callable[..., httpx.Client]
 def odd_data() -> dict[str, Any]:
     return {
         "integrations": [
-            {"integrationId": "intg_a", "name": "A", "authentication": "auth_dup",
-             "extra": {"status": "active"}},
+            {
+                "integrationId": "intg_a",
+                "name": "A",
+                "authentication": "auth_dup",
+                "extra": {"status": "active"},
+            },
             {"integrationId": "intg_none", "name": "No auth"},
         ],
         "auth": [
-            {"authId": "auth_dup", "integrationId": "intg_a", "authType": "API_KEY",
-             "headers": [{"key": "X-A", "value": "1"}, {"key": "X-A", "value": "2"}],
-             "extra": {"providerType": "custom"}},
+            {
+                "authId": "auth_dup",
+                "integrationId": "intg_a",
+                "authType": "API_KEY",
+                "headers": [{"key": "X-A", "value": "1"}, {"key": "X-A", "value": "2"}],
+                "extra": {"providerType": "custom"},
+            },
             # served under intg_a while its body claims another integration
-            {"authId": "auth_stray", "integrationId": "intg_other", "servedUnder": "intg_a",
-             "authType": "NO_AUTH"},
+            {
+                "authId": "auth_stray",
+                "integrationId": "intg_other",
+                "servedUnder": "intg_a",
+                "authType": "NO_AUTH",
+            },
         ],
     }
 
@@ -91,7 +103,8 @@ def test_duplicates_extras_and_missing_auth(make_emulator: Make, connect: Connec
     assert body["status"] == "active"
     assert body["authentication"]["providerType"] == "custom"
     assert body["authentication"]["headers"] == [
-        {"key": "X-A", "value": "1"}, {"key": "X-A", "value": "2"}
+        {"key": "X-A", "value": "1"},
+        {"key": "X-A", "value": "2"},
     ]
     assert modern.get("/v1/integrations/intg_none").json()["authentication"] is None
     legacy = connect(make_emulator(odd_data(), dialect="legacy"))
@@ -152,14 +165,25 @@ def test_unauthorized(emu: Emulator, connect: Connect, key: str | None) -> None:
 
 
 def test_create_auth(client: httpx.Client) -> None:
-    sent = {"authType": "bearer_token", "token": "s3cret", "username": "u",
-            "password": "p", "apiKey": {"key": "k", "value": "v", "position": "header"},
-            "headers": {"X-Team": "ops"}}
+    sent = {
+        "authType": "bearer_token",
+        "token": "s3cret",
+        "username": "u",
+        "password": "p",
+        "apiKey": {"key": "k", "value": "v", "position": "header"},
+        "headers": {"X-Team": "ops"},
+    }
     response = client.post(SHOP + "/auth", json=sent)
     assert response.status_code == 200
     record = response.json()
-    assert set(record) == {"authId", "integrationId", "authType", "headers", "createdAt",
-                           "updatedAt"}
+    assert set(record) == {
+        "authId",
+        "integrationId",
+        "authType",
+        "headers",
+        "createdAt",
+        "updatedAt",
+    }
     assert record["authId"].startswith("auth_") and len(record["authId"]) == 17
     assert record["authId"][5:].isalnum()
     assert (record["integrationId"], record["authType"]) == ("intg_AuUKK371Spr5", "BEARER_TOKEN")
@@ -180,8 +204,10 @@ def test_created_ids_follow_the_seed(make_emulator: Make, connect: Connect) -> N
 
 def test_create_auth_legacy(make_emulator: Make, connect: Connect) -> None:
     client = connect(make_emulator(dialect="legacy"))
-    record = client.post("/v1/integrations/intg-AuUKK371Spr5/auth",
-                         json={"authType": "API_KEY", "headers": [{"key": "A", "value": "b"}]})
+    record = client.post(
+        "/v1/integrations/intg-AuUKK371Spr5/auth",
+        json={"authType": "API_KEY", "headers": [{"key": "A", "value": "b"}]},
+    )
     body = record.json()
     assert body["authId"].startswith("auth-") and body["authType"] == "api_key"
     assert body["headers"] == {"A": "b"} and body["createdAt"].endswith(".000Z")
@@ -212,8 +238,10 @@ def test_create_auth_rejects_bad_json(client: httpx.Client) -> None:
 
 
 def test_patch_auth_replaces_headers(client: httpx.Client) -> None:
-    response = client.patch(SHOP_AUTH, json={"headers": [{"key": "X-New", "value": "1"}],
-                                             "token": "t0ken", "authType": "api_key"})
+    response = client.patch(
+        SHOP_AUTH,
+        json={"headers": [{"key": "X-New", "value": "1"}], "token": "t0ken", "authType": "api_key"},
+    )
     assert response.status_code == 200
     record = response.json()
     assert record["headers"] == [{"key": "X-New", "value": "1"}]
@@ -245,8 +273,9 @@ def test_patch_integration(client: httpx.Client) -> None:
     assert client.patch(SHOP, json={"description": "d"}).json()["name"] == "shopify_store"
 
 
-@pytest.mark.parametrize("body", [{"name": "My Store"}, {"name": "a" * 129}, {"name": 3},
-                                  {"description": 3}, "x"])
+@pytest.mark.parametrize(
+    "body", [{"name": "My Store"}, {"name": "a" * 129}, {"name": 3}, {"description": 3}, "x"]
+)
 def test_patch_integration_rejects(client: httpx.Client, body: Any) -> None:
     assert client.patch(SHOP, json=body).status_code == 400
     assert client.get(SHOP).json()["name"] == "My Shopify Store"
@@ -260,8 +289,7 @@ def test_patch_integration_rejects(client: httpx.Client, body: Any) -> None:
         ("2023-11-07T05:31:56+00:00", "2023-11-07T05:31:56+00:00"),
     ],
 )
-def test_legacy_timestamps(make_emulator: Make, connect: Connect, stored: str,
-                           legacy: str) -> None:
+def test_legacy_timestamps(make_emulator: Make, connect: Connect, stored: str, legacy: str) -> None:
     data = {"integrations": [{"integrationId": "intg_t", "createdAt": stored}]}
     assert connect(make_emulator(data)).get("/v1/integrations/intg_t").json()["createdAt"] == stored
     body = connect(make_emulator(data, dialect="legacy")).get("/v1/integrations/intg_t").json()

@@ -28,10 +28,28 @@ LINE = re.compile(
 def test_help_has_every_option_and_an_example() -> None:
     result = CliRunner().invoke(emulator_command, ["--help"])
     assert result.exit_code == 0
-    for flag in ("--data", "--host", "--allow-remote", "--port", "--dialect", "--api-key-env",
-                 "--latency", "--jitter", "--error-rate", "--rate-limit", "--burst-every",
-                 "--burst-length", "--burst-retry-after", "--drop-rate", "--truncate-rate",
-                 "--slow-body", "--generate", "--seed", "--url-file", "--verbose"):
+    for flag in (
+        "--data",
+        "--host",
+        "--allow-remote",
+        "--port",
+        "--dialect",
+        "--api-key-env",
+        "--latency",
+        "--jitter",
+        "--error-rate",
+        "--rate-limit",
+        "--burst-every",
+        "--burst-length",
+        "--burst-retry-after",
+        "--drop-rate",
+        "--truncate-rate",
+        "--slow-body",
+        "--generate",
+        "--seed",
+        "--url-file",
+        "--verbose",
+    ):
         assert flag in result.output
     assert "Example:" in result.output and "curl" in result.output
 
@@ -54,17 +72,18 @@ def test_missing_data_file_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--host", "0.0.0.0"], ["--host", "example.com"], ["--burst-every", "2",
-                                                          "--burst-length", "2"]],
+    [
+        ["--host", "0.0.0.0"],
+        ["--host", "example.com"],
+        ["--burst-every", "2", "--burst-length", "2"],
+    ],
 )
 def test_usage_errors_exit_2(args: list[str]) -> None:
     result = CliRunner().invoke(emulator_command, args)
     assert result.exit_code == 2 and "Error:" in result.stderr
 
 
-def test_ready_line_url_file_and_demo_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_ready_line_url_file_and_demo_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # serve_forever would block: call back as if listening, then return at once
     def fake_serve(self: Emulator, on_ready: object) -> None:
         assert callable(on_ready)
@@ -73,10 +92,21 @@ def test_ready_line_url_file_and_demo_key(
     monkeypatch.setattr(Emulator, "serve_forever", fake_serve)
     monkeypatch.delenv("NO_SUCH_KEY_VAR", raising=False)
     url_file = tmp_path / "url"
-    result = CliRunner().invoke(emulator_command, [
-        "--port", "0", "--dialect", "legacy", "--generate", "4", "--url-file", str(url_file),
-        "--api-key-env", "NO_SUCH_KEY_VAR",
-    ])
+    result = CliRunner().invoke(
+        emulator_command,
+        [
+            "--port",
+            "0",
+            "--dialect",
+            "legacy",
+            "--generate",
+            "4",
+            "--url-file",
+            str(url_file),
+            "--api-key-env",
+            "NO_SUCH_KEY_VAR",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "SigmaMind emulator listening on http://127.0.0.1:4321 (dialect legacy, 10 integrations)\n"
@@ -88,11 +118,17 @@ def test_ready_line_url_file_and_demo_key(
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serves_until_signalled(tmp_path: Path, sig: signal.Signals) -> None:
     url_file = tmp_path / "url"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), *sys.path]),
-           "SIGMAMIND_API_KEY": "real-secret-value"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), *sys.path]),
+        "SIGMAMIND_API_KEY": "real-secret-value",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "drift.emulator", "--port", "0", "--url-file", str(url_file)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 10

@@ -47,8 +47,9 @@ def test_demo_data_has_the_example_ids() -> None:
     assert pay["headers"] == {"X-Request-Source": "sigmamind", "X-Debug": "true"}
 
 
-def test_yaml_timestamps_stay_as_written(tmp_path: Path, make_emulator: Callable[..., Emulator],
-                                         connect: Callable[..., httpx.Client]) -> None:
+def test_yaml_timestamps_stay_as_written(
+    tmp_path: Path, make_emulator: Callable[..., Emulator], connect: Callable[..., httpx.Client]
+) -> None:
     path = tmp_path / "data.yml"
     path.write_text(
         "integrations:\n"
@@ -58,8 +59,10 @@ def test_yaml_timestamps_stay_as_written(tmp_path: Path, make_emulator: Callable
     data = load_data(path)
     assert data["integrations"][0]["createdAt"] == "2023-11-07T05:31:56Z"
     body = connect(make_emulator(path)).get("/v1/integrations/intg_a").json()
-    assert (body["createdAt"], body["updatedAt"]) == ("2023-11-07T05:31:56Z",
-                                                      "2023-11-07T05:31:56.000Z")
+    assert (body["createdAt"], body["updatedAt"]) == (
+        "2023-11-07T05:31:56Z",
+        "2023-11-07T05:31:56.000Z",
+    )
     assert body["authentication"] is None
 
 
@@ -94,8 +97,10 @@ def test_missing_data_file_is_named(tmp_path: Path) -> None:
 
 def test_problem_in_file_names_file_and_field(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("integrations: [{integrationId: intg_a}]\n"
-                    "auth: [{authId: auth_a, integrationId: intg_a, authType: API_KEYS}]\n")
+    path.write_text(
+        "integrations: [{integrationId: intg_a}]\n"
+        "auth: [{authId: auth_a, integrationId: intg_a, authType: API_KEYS}]\n"
+    )
     with pytest.raises(EmulatorDataError) as info:
         load_data(path)
     assert str(info.value) == (
@@ -117,14 +122,20 @@ INTG_A = {"integrationId": "intg_a"}
         ({"integrations": [INTG_A, INTG_A]}, "integrations[1].integrationId: duplicate id"),
         ({"integrations": [{**INTG_A, "nmae": "x"}]}, "integrations[0]: unknown field 'nmae'"),
         ({"integrations": [{**INTG_A, "description": 3}]}, "description: must be a string"),
-        ({"integrations": [{**INTG_A, "authentication": "auth_x"}]},
-         "integrations[0].authentication: no auth record 'auth_x'"),
-        ({"integrations": [{**INTG_A, "extra": {"name": "x"}}]},
-         "extra: 'name' is a standard field"),
+        (
+            {"integrations": [{**INTG_A, "authentication": "auth_x"}]},
+            "integrations[0].authentication: no auth record 'auth_x'",
+        ),
+        (
+            {"integrations": [{**INTG_A, "extra": {"name": "x"}}]},
+            "extra: 'name' is a standard field",
+        ),
         (minimal(authType="bearer"), "auth[0].authType: 'bearer' is not one of"),
         (minimal(integrationId="intg_b"), "auth[0]: integration 'intg_b' is not declared"),
-        ({"integrations": [INTG_A], "auth": minimal()["auth"] * 2},
-         "auth[1].authId: duplicate id 'auth_a'"),
+        (
+            {"integrations": [INTG_A], "auth": minimal()["auth"] * 2},
+            "auth[1].authId: duplicate id 'auth_a'",
+        ),
         (minimal(headers={"X-Debug": True}), "auth[0].headers.X-Debug: header value must be a"),
         (minimal(headers=[{"key": "A"}]), "auth[0].headers[0]: expected exactly 'key' and"),
         (minimal(headers="A: b"), "auth[0].headers: expected a map or a list"),
@@ -154,7 +165,8 @@ def test_generated_data_is_deterministic_and_valid() -> None:
     assert data == generated_data(25, seed=3)
     assert data != generated_data(25, seed=4)
     assert [i["integrationId"] for i in data["integrations"]][:2] == [
-        "intg_gen00001", "intg_gen00002"
+        "intg_gen00001",
+        "intg_gen00002",
     ]
     assert data["auth"][-1]["authId"] == "auth_gen00025"
     assert len({a["authType"] for a in data["auth"]}) > 1

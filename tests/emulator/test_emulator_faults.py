@@ -20,11 +20,16 @@ Make = Callable[..., Emulator]
 Connect = Callable[..., httpx.Client]
 
 
-def faulty(auth: dict[str, Any] | None = None,
-           integration: dict[str, Any] | None = None) -> dict[str, Any]:
+def faulty(
+    auth: dict[str, Any] | None = None, integration: dict[str, Any] | None = None
+) -> dict[str, Any]:
     intg: dict[str, Any] = {"integrationId": "intg_f", "name": "F", "authentication": "auth_f"}
-    record: dict[str, Any] = {"authId": "auth_f", "integrationId": "intg_f",
-                              "authType": "API_KEY", "headers": {"X-A": "1"}}
+    record: dict[str, Any] = {
+        "authId": "auth_f",
+        "integrationId": "intg_f",
+        "authType": "API_KEY",
+        "headers": {"X-A": "1"},
+    }
     if integration is not None:
         intg["faults"] = integration
     if auth is not None:
@@ -144,8 +149,10 @@ def test_run_latency_and_jitter(make_emulator: Make, connect: Connect) -> None:
 
 
 def test_error_rate_replays_from_seed(make_emulator: Make, connect: Connect) -> None:
-    runs = [statuses(connect(make_emulator(faulty(), error_rate=0.3, seed=seed)), 30)
-            for seed in (1, 1, 2)]
+    runs = [
+        statuses(connect(make_emulator(faulty(), error_rate=0.3, seed=seed)), 30)
+        for seed in (1, 1, 2)
+    ]
     assert runs[0] == runs[1] != runs[2]
     assert set(runs[0]) == {200, 503}
 
@@ -161,8 +168,7 @@ def test_unauthorized_requests_skip_run_faults(make_emulator: Make, connect: Con
 
 
 def test_burst_of_429s(make_emulator: Make, connect: Connect) -> None:
-    client = connect(make_emulator(faulty(), burst_every=4, burst_length=2,
-                                   burst_retry_after=3))
+    client = connect(make_emulator(faulty(), burst_every=4, burst_length=2, burst_retry_after=3))
     assert statuses(client, 10) == [200, 200, 200, 429, 429, 200, 200, 429, 429, 200]
     assert client.get(AUTH).status_code == 200
     assert client.get(AUTH).headers["retry-after"] == "3"  # request 12
@@ -183,8 +189,7 @@ def test_rate_limit_window_slides() -> None:
 
 
 def test_drop_rate_replays_from_seed(make_emulator: Make, connect: Connect) -> None:
-    runs = [statuses(connect(make_emulator(faulty(), drop_rate=0.4, seed=7)), 20)
-            for _ in range(2)]
+    runs = [statuses(connect(make_emulator(faulty(), drop_rate=0.4, seed=7)), 20) for _ in range(2)]
     assert runs[0] == runs[1]
     assert set(runs[0]) == {200, "drop"}
 
@@ -203,9 +208,15 @@ def test_run_slow_body(make_emulator: Make, connect: Connect) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"latency": -1}, {"error_rate": 1.5}, {"drop_rate": -0.1}, {"rate_limit": -1},
-     {"burst_every": 3, "burst_length": 3}, {"burst_every": 3, "burst_length": 0},
-     {"slow_body": float("nan")}],
+    [
+        {"latency": -1},
+        {"error_rate": 1.5},
+        {"drop_rate": -0.1},
+        {"rate_limit": -1},
+        {"burst_every": 3, "burst_length": 3},
+        {"burst_every": 3, "burst_length": 0},
+        {"slow_body": float("nan")},
+    ],
 )
 def test_bad_run_faults(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):

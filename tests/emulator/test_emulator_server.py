@@ -143,8 +143,7 @@ def test_expect_100_continue(sock: socket.socket) -> None:
     body = b'{"headers": []}'
     sock.sendall(
         f"PATCH {SHOP}/auth/auth_P3kNz7Yv1Qm9 HTTP/1.1\r\nX-API-Key: {KEY}\r\n"
-        f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
-        .encode()
+        f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
     )
     assert sock.recv(25) == b"HTTP/1.1 100 Continue\r\n\r\n"
     sock.sendall(body)
@@ -190,8 +189,9 @@ def test_verbose_logs_requests_without_the_key(
     assert f"GET {SHOP} -> 200" in err and "very-secret-key" not in err
 
 
-def test_quiet_by_default(emu: Emulator, client: httpx.Client,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_quiet_by_default(
+    emu: Emulator, client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
     client.get(SHOP)
     assert capsys.readouterr() == ("", "")
 
@@ -201,8 +201,9 @@ def test_concurrent_latency_overlaps(make_emulator: Make) -> None:
 
     async def burst() -> float:
         limits = httpx.Limits(max_connections=64)
-        async with httpx.AsyncClient(base_url=emulator.url, limits=limits,
-                                     headers={"X-API-Key": KEY}) as client:
+        async with httpx.AsyncClient(
+            base_url=emulator.url, limits=limits, headers={"X-API-Key": KEY}
+        ) as client:
             started = time.monotonic()
             replies = await asyncio.gather(*(client.get(SHOP) for _ in range(64)))
             assert {r.status_code for r in replies} == {200}
