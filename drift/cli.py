@@ -104,6 +104,7 @@ def _print_problems(error: SpecError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
+    _state["debug"] = False  # set by the group's --debug option, per run
     code: int
     try:
         result: Any = cli.main(args=args, prog_name="drift", standalone_mode=False)
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"drift: error: {exc}", err=True)
         code = exc.exit_code
     except Exception as exc:
-        if _state["debug"] or "--debug" in args:
+        if _state["debug"]:
             traceback.print_exc()
         click.echo(
             f"drift: internal error: {type(exc).__name__}: {exc} "

@@ -8,27 +8,10 @@ from collections.abc import Callable, Iterator
 import click
 import pytest
 
-from drift import __version__, cli_common
-from drift.cli import cli, main
+from drift import __version__
+from drift.cli import cli
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]
-
-
-@pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
-    """Run `drift ARGS` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setitem(cli_common._state, "debug", False)  # --debug must not leak
-
-    def invoke(args: list[str]) -> tuple[int, str, str]:
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        code = exited.value.code
-        assert isinstance(code, int), f"exit code {code!r} is not an int"
-        return code, out, err
-
-    return invoke
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:

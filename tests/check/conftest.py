@@ -8,25 +8,18 @@ from typing import Any
 
 import pytest
 
-from drift.cli import main
 from drift.emulator import Emulator
 
 KEY = "check-test-key-Zq81"
+RunCli = Callable[[list[str]], tuple[int, str, str]]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Callable[[list[str]], tuple[int, str, str]]:
+def run(
+    run_cli: Callable[[list[str]], tuple[int, str, str]],
+) -> Callable[[list[str]], tuple[int, str, str]]:
     """Run `drift ARGS` in-process; returns (exit code, stdout, stderr)."""
-
-    def invoke(args: list[str]) -> tuple[int, str, str]:
-        capsys.readouterr()  # drop anything printed before
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = capsys.readouterr()
-        code = exited.value.code
-        return (code if isinstance(code, int) else 1), out, err
-
-    return invoke
+    return run_cli
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Helpers for the `drift validate` tests: run the CLI in-process and capture its output."""
+"""Helpers every test folder shares."""
 
 from __future__ import annotations
 
@@ -6,21 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from drift import cli_common
 from drift.cli import main
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]
 
 
-@pytest.fixture(autouse=True)
-def _no_debug_left_over(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--debug` is remembered in a module-level dict; never let it leak between tests."""
-    monkeypatch.setitem(cli_common._state, "debug", False)
-
-
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]) -> RunCli:
-    """Run `drift ARGS` in-process; returns (exit code, stdout, stderr)."""
+    """Run `drift ARGS` in-process through the real entry point; returns
+    (exit code, stdout, stderr)."""
 
     def invoke(args: list[str]) -> tuple[int, str, str]:
         capsys.readouterr()  # drop anything printed before
