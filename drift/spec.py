@@ -13,7 +13,7 @@ from drift import yamlload
 from drift.errors import Location, Problem, SpecError
 from drift.matchers import Matcher, parse_matcher
 from drift.semantics import clash_problems, semantic_problems, shape_problems
-from drift.validate import schema_problems
+from drift.validate import dotted, schema_problems
 from drift.yamlload import Document
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -186,13 +186,17 @@ def build_spec(
         except yamlload.YamlError as exc:
             problems.append(Problem(Location(display, exc.line, exc.column), "", exc.message))
             continue
+        problems.extend(
+            Problem(Location(display, line, col), dotted(path), message)
+            for path, line, col, message in doc.duplicates
+        )
         shape = shape_problems(doc)
         if shape:
             problems.extend(shape)
             continue
         file_problems = schema_problems(doc) + semantic_problems(doc)
         problems.extend(file_problems)
-        if not file_problems:
+        if not file_problems and not doc.duplicates:
             spec.integrations.extend(
                 _build(doc, name, entry)
                 for name, entry in (doc.data.get("integrations") or {}).items()

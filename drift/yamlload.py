@@ -24,6 +24,7 @@ MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text, aliases expanded
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Key = str | int
+_DISCARD = "\x00duplicate:"  # a key no YAML text can spell unescaped
 PathT = tuple[Key, ...]
 
 
@@ -45,6 +46,9 @@ class Document:
     data: Any
     value_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    # (path, line, column, message) of every duplicate key: reported, not fatal, so the
+    # rest of the file is still checked; the first value is the one kept
+    duplicates: list[tuple[PathT, int, int, str]] = field(default_factory=list)
 
     def location(self, path: PathT, key: bool = False) -> Location:
         """Where `path` was written: its key when asked and known, else its value, else
@@ -159,16 +163,25 @@ class _Builder:
                 key = str(value)
             if key in container:
                 first = self.doc.key_marks.get((*path, key), (0, 0))
-                raise YamlError(f"duplicate key {key!r} (first defined at line {first[0]})", *mark)
+                self.doc.duplicates.append(
+                    (
+                        (*path, key),
+                        *mark,
+                        f"duplicate key {key!r} (first defined at line {first[0]})",
+                    )
+                )
+                key = _DISCARD + key  # build the repeated value, then drop it
             frame[2] = key
             frame[3] = mark
             return
         key = frame[2]
+        frame[2] = None
+        if key.startswith(_DISCARD):
+            return
         child = (*path, key)
         container[key] = value
         self.doc.key_marks[child] = frame[3]
         self.doc.value_marks[child] = mark
-        frame[2] = None
 
     def _child_path(self, event: Any) -> PathT:
         if not self.stack:

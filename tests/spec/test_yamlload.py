@@ -127,7 +127,9 @@ def test_keys_are_text_as_written(loader: str) -> None:
 
 
 def test_a_number_key_and_its_text_are_the_same_key(loader: str) -> None:
-    assert error_of('1: a\n"1": b\n') == ("duplicate key '1' (first defined at line 1)", 2, 1)
+    doc = parse('1: a\n"1": b\n', "f.yaml")
+    assert doc.duplicates == [(("1",), 2, 1, "duplicate key '1' (first defined at line 1)")]
+    assert doc.data == {"1": "a"}
 
 
 def test_multiple_documents_are_rejected(loader: str) -> None:
@@ -199,12 +201,27 @@ def test_depth_limit_counts_what_aliases_bring(loader: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("a: 1\na: 2\n", ("duplicate key 'a' (first defined at line 1)", 2, 1)),
+        ("a: 1\na: 2\n", ((("a",), 2, 1, "duplicate key 'a' (first defined at line 1)"), 1)),
         (
             "x:\n  y:\n    a: 1\n    b: 2\n    a: 3\n",
-            ("duplicate key 'a' (first defined at line 3)", 5, 5),
+            ((("x", "y", "a"), 5, 5, "duplicate key 'a' (first defined at line 3)"), 1),
         ),
-        ("- {a: 1, a: 2}\n", ("duplicate key 'a' (first defined at line 1)", 1, 10)),
+        ("- {a: 1, a: 2}\n", (((0, "a"), 1, 10, "duplicate key 'a' (first defined at line 1)"), 1)),
+    ],
+)
+def test_duplicates_are_reported_and_the_first_value_kept(
+    loader: str, text: str, expected: tuple[tuple[object, ...], int]
+) -> None:
+    doc = parse(text, "f.yaml")
+    assert doc.duplicates == [expected[0]]
+    first = doc.data["a"] if isinstance(doc.data, dict) and "a" in doc.data else None
+    if first is not None:
+        assert first == expected[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("? [a]\n: b\n", ("mapping keys must be plain scalars", 1, 3)),
         ("{a: 1}: b\n", ("mapping keys must be plain scalars", 1, 1)),
         ("~: b\n", ("mapping keys must be plain scalars", 1, 1)),
