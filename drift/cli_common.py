@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -123,3 +124,25 @@ def fetch_settings(opts: dict[str, Any]) -> Any:
         max_rps=opts["max_rps"],
         deadline=opts["deadline"],
     )
+
+
+def parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """`--report FORMAT=PATH` values, checked before any request: a known format and a
+    folder that exists."""
+    from drift.reporters import FORMATS
+
+    out = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        if not sep or not path or fmt not in FORMATS:
+            raise click.BadParameter(
+                f"{value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}",
+                param_hint="'--report'",
+            )
+        folder = Path(path).parent
+        if not folder.is_dir():
+            raise click.BadParameter(
+                f"{value!r}: folder {folder} does not exist", param_hint="'--report'"
+            )
+        out.append((fmt, path))
+    return out

@@ -15,31 +15,12 @@ from drift.cli_common import (
     emit,
     epilog,
     fetch_settings,
+    parse_reports,
     pop_api_options,
 )
 from drift.errors import ExitCode, UsageError
-from drift.model import Status
+from drift.model import Report, Status
 from drift.reporters import FORMATS
-
-_FORMATS = list(FORMATS)
-
-
-def _parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    out = []
-    for value in values:
-        fmt, sep, path = value.partition("=")
-        if not sep or not path or fmt not in _FORMATS:
-            raise click.BadParameter(
-                f"{value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(_FORMATS)}",
-                param_hint="'--report'",
-            )
-        folder = Path(path).parent
-        if not folder.is_dir():
-            raise click.BadParameter(
-                f"{value!r}: folder {folder} does not exist", param_hint="'--report'"
-            )
-        out.append((fmt, path))
-    return out
 
 
 def _selection(func: Any) -> Any:
@@ -76,7 +57,9 @@ def _selection(func: Any) -> Any:
     return func
 
 
-def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Path | None = None) -> Any:
+def _run(
+    paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Path | None = None
+) -> Report:
     """Load, select and check: the part `check` and `baseline` share. Everything that can
     be wrong with the input is found before the first request."""
     from drift.check import resolve_env, run_check
@@ -114,7 +97,7 @@ def _run(paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Path | No
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @api_options
 @click.option(
-    "--format", "fmt", type=click.Choice(_FORMATS), help="Report format on stdout [default: text]."
+    "--format", "fmt", type=click.Choice(FORMATS), help="Report format on stdout [default: text]."
 )
 @click.option(
     "--report",
@@ -145,7 +128,7 @@ def check_command(
     """
     from drift.output import write_outputs
 
-    extra = _parse_reports(reports)
+    extra = parse_reports(reports)
     review = None
     if compare_base:
         from drift.compare import compare_base_view

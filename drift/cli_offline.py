@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from drift.cli_common import color_wanted, emit, epilog
+from drift.cli_common import color_wanted, emit, epilog, parse_reports
 from drift.errors import ExitCode
 
 
@@ -70,12 +70,11 @@ def report_group() -> None:
 def merge_command(files: tuple[str, ...], fmt: str, reports: tuple[str, ...], verbose: bool) -> int:
     """Combine JSON reports (for example of `check --shard K/N` jobs) into one; the
     summary and exit code are recomputed."""
-    from drift.cli_live import _parse_reports
     from drift.merge import merge
     from drift.output import write_outputs
 
     report = merge(files)
     write_outputs(
-        report, fmt, _parse_reports(reports), verbose=verbose, color=color_wanted(), emit=emit
+        report, fmt, parse_reports(reports), verbose=verbose, color=color_wanted(), emit=emit
     )
     return report.exit_code
