@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drift.errors import ExitCode, Location
 from drift.spec import DesiredIntegration
+
+if TYPE_CHECKING:
+    from drift.compare import Review
 
 
 class Status(str, enum.Enum):
@@ -77,7 +80,7 @@ class Report:
     results: list[IntegrationResult]
     stats: RunStats = field(default_factory=RunStats)
     declared: int | None = None  # integrations in the spec before selection
-    review: Any = None  # the spec review of `check --compare-base`, when asked for
+    review: Review | None = None  # the spec review of `check --compare-base`, if asked
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
