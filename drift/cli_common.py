@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -27,8 +26,18 @@ def epilog(example: str) -> str:
 
 
 def emit(text: str, err: bool = False) -> None:
-    """Write report text exactly as rendered."""
-    click.echo(text, nl=False, err=err)
+    """Write report text exactly as rendered. A closed pipe or a full disk on stdout is
+    one clear error, not a traceback."""
+    from drift.errors import OutputError
+
+    try:
+        click.echo(text, nl=False, err=err)
+        (sys.stderr if err else sys.stdout).flush()
+    except OSError as exc:
+        # stop Python from failing again when it flushes the stream at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, (sys.stderr if err else sys.stdout).fileno())
+        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def color_wanted() -> bool:
@@ -129,6 +138,8 @@ def fetch_settings(opts: dict[str, Any]) -> Any:
 def parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
     """`--report FORMAT=PATH` values, checked before any request: a known format and a
     folder that exists."""
+    from drift.errors import UsageError
+    from drift.fileio import check_output_path
     from drift.reporters import FORMATS
 
     out = []
@@ -139,10 +150,9 @@ def parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
                 f"{value!r}: expected FORMAT=PATH with FORMAT one of {', '.join(FORMATS)}",
                 param_hint="'--report'",
             )
-        folder = Path(path).parent
-        if not folder.is_dir():
-            raise click.BadParameter(
-                f"{value!r}: folder {folder} does not exist", param_hint="'--report'"
-            )
+        try:
+            check_output_path(path, "report")
+        except UsageError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--report'") from None
         out.append((fmt, path))
     return out

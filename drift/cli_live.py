@@ -19,6 +19,7 @@ from drift.cli_common import (
     pop_api_options,
 )
 from drift.errors import ExitCode, UsageError
+from drift.fileio import check_output_path
 from drift.model import Report, Status
 from drift.reporters import FORMATS
 
@@ -167,6 +168,7 @@ def baseline_command(
     from drift.baseline import default_output, render_baseline, writable
 
     target = default_output(list(paths) or ["specs"], output)
+    check_output_path(target, "the baseline")
     writable(target)
     today = datetime.date.today()
     last_day = until.date() if until else today + datetime.timedelta(days=90)
@@ -231,6 +233,8 @@ def import_command(
 
     targets = parse_ids([*ids, *(from_file.read().splitlines() if from_file else [])])
     base: MergeBase | None = None
+    if output:
+        check_output_path(output, "the spec")
     if output and Path(output).exists():
         if not merge:
             raise UsageError(f"{output} exists; use --merge to add to it, or another -o")

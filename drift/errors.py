@@ -80,3 +80,7 @@ class FetchError(DriftError):
 
 class CredentialsError(FetchError):
     """The API key is missing or was rejected."""
+
+
+class OutputError(DriftError):
+    """A report or generated file could not be written: the results did not all arrive."""

@@ -5,14 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from drift.errors import DriftError
 from drift.fileio import write_atomic
 from drift.model import Report
 from drift.reporters import RenderOptions, get_reporter
-
-
-class OutputError(DriftError):
-    """A report file could not be written; the check's results did not all arrive."""
 
 
 def write_outputs(
@@ -34,10 +29,7 @@ def write_outputs(
     if in_actions:
         shown += get_reporter("github")(report, RenderOptions(verbose=verbose))
     for path, text in files:
-        try:
-            write_atomic(path, text)
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        write_atomic(path, text)
     emit(shown)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:
