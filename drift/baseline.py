@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from drift.errors import UsageError
+from drift.errors import SpecError, UsageError
 from drift.model import Report, Status
+from drift.spec import IgnoreRule, load_spec
 
 MARKER = "# drift baseline:"
 DEFAULT_NAME = "drift-baseline.yaml"
@@ -31,34 +33,59 @@ def writable(target: Path) -> None:
             )
 
 
+def previous_rules(target: Path) -> list[IgnoreRule]:
+    """The rules of the baseline file being replaced (none when there is none yet)."""
+    if not target.exists():
+        return []
+    spec, problems = load_spec([str(target)])
+    if problems:
+        raise SpecError(problems)
+    return spec.ignores
+
+
+@dataclass
+class Baseline:
+    text: str
+    written: int  # rules for today's drift
+    kept: int  # earlier rules for integrations this run did not check
+    skipped: int  # integrations not found or not checked
+
+
+def _rule_lines(integration: str, path: str, reason: str, until: datetime.date | None) -> list[str]:
+    # JSON strings are valid YAML double-quoted scalars: no quoting surprises
+    lines = [
+        f"  - integration: {json.dumps(integration)}",
+        f"    path: {json.dumps(path)}",
+        f"    reason: {json.dumps(reason)}",
+    ]
+    return lines + ([f"    until: {until.isoformat()}"] if until else [])
+
+
 def render_baseline(
-    report: Report, today: datetime.date, until: datetime.date
-) -> tuple[str, int, int]:
-    """The baseline file's text, the number of rules, and the records left out."""
+    report: Report, today: datetime.date, until: datetime.date, previous: list[IgnoreRule]
+) -> Baseline:
+    """Today's drift as rules, plus the earlier rules of every integration this run did
+    not fully check (not selected, not found, or failed), so that a partial or failed
+    run never throws accepted findings away."""
+    checked = {r.name for r in report.results if r.status in (Status.IN_SYNC, Status.DRIFTED)}
+    rules: list[tuple[str, str, str, datetime.date | None]] = []
+    for result in report.results:
+        if result.name in checked:
+            rules += [
+                (result.name, c.path, f"baseline {today.isoformat()}", until)
+                for c in result.changes
+                if c.disposition == "drift"
+            ]
+    written = len(rules)
+    kept = [r for r in previous if r.integration not in checked]
+    rules += [(r.integration, r.path, r.reason, r.until) for r in kept]
     lines = [
         f"{MARKER} written {today.isoformat()} from {len(report.results)} integrations.",
         "# Regenerate with `drift baseline`; delete entries as the drift is fixed.",
         "version: 1",
-        "ignore:",
+        "ignore:" if rules else "ignore: []",
     ]
-    count = 0
-    skipped = 0
-    reason = json.dumps(f"baseline {today.isoformat()}")
-    for result in report.results:
-        if result.status in (Status.NOT_FOUND, Status.ERROR):
-            skipped += 1
-            continue
-        for change in result.changes:
-            if change.disposition != "drift":
-                continue
-            count += 1
-            # JSON strings are valid YAML double-quoted scalars: no quoting surprises
-            lines += [
-                f"  - integration: {json.dumps(result.name)}",
-                f"    path: {json.dumps(change.path)}",
-                f"    reason: {reason}",
-                f"    until: {until.isoformat()}",
-            ]
-    if not count:
-        lines[-1] = "ignore: []"
-    return "\n".join(lines) + "\n", count, skipped
+    for rule in sorted(rules, key=lambda r: (r[0], r[1])):
+        lines += _rule_lines(*rule)
+    skipped = len(report.results) - len(checked)
+    return Baseline("\n".join(lines) + "\n", written, len(kept), skipped)

@@ -16,6 +16,7 @@ import click
 from drift import __version__
 from drift.cli_common import _state, emit, epilog
 from drift.errors import DriftError, ExitCode, SpecError
+from drift.secret import scrub_known
 
 
 class LazyGroup(click.Group):
@@ -121,14 +122,14 @@ def main(argv: list[str] | None = None) -> None:
         _print_problems(exc)
         code = exc.exit_code
     except DriftError as exc:
-        click.echo(f"drift: error: {exc}", err=True)
+        click.echo(f"drift: error: {scrub_known(str(exc))}", err=True)
         code = exc.exit_code
     except Exception as exc:
         if _state["debug"]:
-            traceback.print_exc()
+            click.echo(scrub_known(traceback.format_exc()), err=True, nl=False)
         click.echo(
-            f"drift: internal error: {type(exc).__name__}: {exc} "
-            "(run with --debug for a traceback)",
+            scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")
+            + "(run with --debug for a traceback)",
             err=True,
         )
         code = ExitCode.INCOMPLETE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -46,6 +47,19 @@ def color_wanted() -> bool:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class FiniteRange(click.FloatRange):
+    """A float range that also refuses nan and inf (which compare as inside any range)."""
+
+    name = "number"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 _API_OPTIONS = [
     click.option(
         "--base-url",
@@ -62,7 +76,7 @@ _API_OPTIONS = [
     ),
     click.option(
         "--timeout",
-        type=click.FloatRange(min=0.1),
+        type=FiniteRange(min=0.1, max=3600),
         default=10.0,
         show_default=True,
         help="Connect and read timeout per request, in seconds.",
@@ -83,13 +97,13 @@ _API_OPTIONS = [
     ),
     click.option(
         "--max-rps",
-        type=click.FloatRange(min=0.1),
+        type=FiniteRange(min=0.1, max=100_000),
         default=None,
         help="Client-side rate limit, requests per second, shared by all workers.",
     ),
     click.option(
         "--deadline",
-        type=click.FloatRange(min=0.1),
+        type=FiniteRange(min=0.1, max=7 * 24 * 3600),
         default=None,
         metavar="SECONDS",
         help="Stop after this long; records not yet checked become errors.",
@@ -112,8 +126,7 @@ def pop_api_options(kwargs: dict[str, Any]) -> dict[str, Any]:
 def fetch_settings(opts: dict[str, Any]) -> Any:
     """FetchSettings from the API options and the environment (the key comes only from
     there). Raises before any request when the URL or the key is unusable."""
-    from drift.errors import CredentialsError
-    from drift.fetch import DEFAULT_BASE_URL, FetchSettings, check_base_url
+    from drift.fetch import DEFAULT_BASE_URL, FetchSettings, check_api_key, check_base_url
     from drift.secret import Secret
 
     url = check_base_url(
@@ -121,8 +134,7 @@ def fetch_settings(opts: dict[str, Any]) -> Any:
     )
     name = opts["api_key_env"]
     key = os.environ.get(name, "")
-    if not key:
-        raise CredentialsError(f"no API key: set {name} to your SigmaMind API key")
+    check_api_key(key, name)
     return FetchSettings(
         base_url=url,
         api_key=Secret(key),

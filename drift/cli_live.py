@@ -165,22 +165,29 @@ def baseline_command(
 ) -> int:
     """Write today's drift as ignore rules to a baseline file the spec loads, so a team
     can adopt drift on a drifted account and burn the list down."""
-    from drift.baseline import default_output, render_baseline, writable
+    from drift.baseline import default_output, previous_rules, render_baseline, writable
+    from drift.fileio import write_atomic
 
     target = default_output(list(paths) or ["specs"], output)
     check_output_path(target, "the baseline")
     writable(target)
+    previous = previous_rules(target)
     today = datetime.date.today()
     last_day = until.date() if until else today + datetime.timedelta(days=90)
     if last_day < today:
         raise UsageError(f"--until {last_day} is in the past")
     report = _run(paths, kwargs, exclude_file=target)
-    text, count, skipped = render_baseline(report, today, last_day)
-    from drift.fileio import write_atomic
-
-    write_atomic(target, text)
+    baseline = render_baseline(report, today, last_day, previous)
+    write_atomic(target, baseline.text)
+    count = baseline.written
+    kept = (
+        f"; kept {baseline.kept} earlier rule(s) of integrations not checked"
+        if baseline.kept
+        else ""
+    )
     click.echo(
-        f"wrote {count} ignore rule{'s' if count != 1 else ''} to {target} (until {last_day})",
+        f"wrote {count} ignore rule{'s' if count != 1 else ''} to {target} (until {last_day})"
+        f"{kept}",
         err=True,
     )
     if any(Path(p).is_file() for p in paths) and not output:
@@ -189,9 +196,9 @@ def baseline_command(
             f"file run: drift check {' '.join(paths)} {target}",
             err=True,
         )
-    if skipped:
+    if baseline.skipped:
         click.echo(
-            f"{skipped} integration(s) not found or not checked cannot be baselined; "
+            f"{baseline.skipped} integration(s) not found or not checked cannot be baselined; "
             "fix or remove them in the spec",
             err=True,
         )

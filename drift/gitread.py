@@ -32,7 +32,14 @@ def split_side(side: str) -> tuple[str, str]:
 
 def git_files(ref: str, path: str) -> list[tuple[str, str]]:
     """(display name, text) of every spec file under PATH at REF, sorted."""
-    _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if not ref:
+        raise UsageError("missing git revision before ':' (for example origin/main:specs)")
+    try:
+        _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except UsageError:
+        raise UsageError(
+            f"unknown git revision {ref!r} (is this a git checkout, and is the ref fetched?)"
+        ) from None
     prefix = _git("rev-parse", "--show-prefix").strip()
     listing = _git(
         "ls-tree",

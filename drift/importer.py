@@ -43,7 +43,9 @@ def parse_ids(values: Sequence[str]) -> list[Target]:
             auth_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", auth_id)
         ):
             raise UsageError(f"{value!r} is not INTEGRATION_ID[:AUTH_ID]")
-        out.append(Target(integration_id, auth_id or None))
+        target = Target(integration_id, auth_id or None)
+        if target not in out:  # the same id twice is one integration
+            out.append(target)
     if not out:
         raise UsageError("no integration ids given")
     return out

@@ -58,7 +58,7 @@ def read_report(path: str) -> dict[str, Any]:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise UsageError(f"{path}: not JSON: {exc}") from None
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(load_schema(REPORT_SCHEMA)).iter_errors(doc)

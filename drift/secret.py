@@ -11,6 +11,18 @@ def fingerprint(value: str) -> str:
     return f"<redacted sha256:{digest}>"
 
 
+# every Secret made in this process, so that the last line of defence (the error handler)
+# can take them out of any message or traceback that would otherwise show one
+_KNOWN: set[str] = set()
+
+
+def scrub_known(text: str) -> str:
+    """`text` with every secret this process has seen replaced by `<redacted>`."""
+    for value in sorted(_KNOWN, key=len, reverse=True):
+        text = text.replace(value, "<redacted>")
+    return text
+
+
 class Secret:
     """A string that hides itself from str(), repr() and f-strings; use .reveal()."""
 
@@ -18,6 +30,9 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        if len(value) >= 4:  # shorter strings would redact ordinary words
+            _KNOWN.add(value)
+            _KNOWN.add(value.strip())
 
     def reveal(self) -> str:
         return self._value

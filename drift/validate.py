@@ -106,6 +106,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"expected {wanted_words}, got {_type_name(value)}"
     if kind in ("pattern", "minLength") and value == "":
         return "must not be empty"
+    if kind == "pattern" and title == "SHA-256":
+        # what was pasted where a digest belongs may be the secret itself: never echo it
+        return "is not a SHA-256 digest (64 hex digits); the value is not shown"
     if kind == "pattern" and title:
         return f"{_show(value)} is not a valid {_noun(title)}"
     return str(error.message)

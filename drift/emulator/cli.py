@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from drift.cli_common import FiniteRange
 from drift.fileio import write_atomic
 from drift.hosts import is_loopback
 
@@ -33,8 +34,8 @@ class DataFileError(click.ClickException):
     exit_code = 2
 
 
-_SECONDS = click.FloatRange(min=0)
-_FRACTION = click.FloatRange(0, 1)
+_SECONDS = FiniteRange(min=0, max=3600)
+_FRACTION = FiniteRange(0, 1)
 _COUNT = click.IntRange(min=0)
 
 

@@ -24,11 +24,18 @@ _STATUS_COLOR = {
 _MARK_COLOR = {"changed": "yellow", "added": "green", "removed": "red"}
 
 
+MAX_SHOWN = 300
+
+
 def quote(value: Any) -> str:
     """Values in double quotes with control characters escaped, so nothing can forge
     a line of the report or a terminal escape."""
     if value is None:
         return "(none)"
+    if isinstance(value, str) and len(value) > MAX_SHOWN:
+        # a log line is not the place for a 5 MB header; the JSON report has it whole
+        rest = len(value) - MAX_SHOWN
+        return f"{json.dumps(value[:MAX_SHOWN], ensure_ascii=False)}… ({rest} more characters)"
     return json.dumps(value, ensure_ascii=False)
 
 

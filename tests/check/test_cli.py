@@ -397,7 +397,7 @@ def test_compare_across_git_refs(run: Run, git_repo: Path) -> None:
     assert "no such file or folder" in err
     code, _, err = run(["compare", "nosuchref:specs", "specs"])
     assert code == 2
-    assert "git rev-parse failed" in err
+    assert "unknown git revision 'nosuchref'" in err
 
 
 def test_check_compare_base(run: Run, emulator: Make, git_repo: Path, api_key: str) -> None:

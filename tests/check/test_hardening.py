@@ -1,0 +1,175 @@
+"""Hostile and careless input found by review: each gets one line and the documented
+exit code, and nothing secret or half-written is left behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from drift.emulator import DEMO_DATA_PATH, Emulator
+from drift.fetch import FetchSettings, Target, fetch_many
+from drift.secret import Secret
+
+Run = Callable[[list[str]], tuple[int, str, str]]
+Make = Callable[..., Emulator]
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator: Make, api_key: str) -> str:
+    """The example specs in a scratch folder, and the demo emulator's URL."""
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    return emulator(DEMO_DATA_PATH).url
+
+
+def test_report_through_a_symlink_keeps_the_link(run: Run, demo: str, tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link.json").symlink_to(tmp_path / "real" / "report.json")
+    code, _, err = run(["check", "specs", "--base-url", demo, "-q", "--report", "json=link.json"])
+    assert code == 1, err
+    assert (tmp_path / "link.json").is_symlink()
+    assert (tmp_path / "real" / "report.json").read_text(encoding="utf-8").startswith("{")
+
+
+def test_report_gets_umask_permissions(run: Run, demo: str, tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        run(["check", "specs", "--base-url", demo, "-q", "--report", "json=r.json"])
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.json").stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_report_to_a_folder_or_pipe_is_refused_before_any_request(
+    run: Run, demo: str, tmp_path: Path, kind: str
+) -> None:
+    target = tmp_path / "out"
+    if kind == "folder":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    code, _, err = run(["check", "specs", "--base-url", demo, "--report", "json=out"])
+    assert code == 2
+    assert "cannot write report out" in err
+    assert "Traceback" not in err
+
+
+def test_api_key_with_a_line_break_is_refused_and_not_shown(
+    run: Run, demo: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SIGMAMIND_API_KEY", "sk-LEAKME-abcdef\n")
+    code, out, err = run(["check", "specs", "--base-url", demo])
+    assert code == 3
+    assert "SIGMAMIND_API_KEY contains characters an HTTP header cannot carry" in err
+    assert "LEAKME" not in out + err
+
+
+def test_internal_errors_never_show_a_secret(
+    run: Run, demo: str, monkeypatch: pytest.MonkeyPatch, api_key: str
+) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError(f"unexpected: key was {api_key}")
+
+    monkeypatch.setattr("drift.check.fetch_many", boom)
+    for args in (["check"], ["--debug", "check"]):
+        code, out, err = run([*args, "specs", "--base-url", demo])
+        assert code == 3
+        assert api_key not in out + err
+        assert "<redacted>" in err
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://bob:sk-SECRET-1@127.0.0.1:9", "must not contain a user name or password"),
+        ("http://[::1", "invalid base URL"),
+        (" http://127.0.0.1:9", "spaces or control characters"),
+        ("http://127.0.0.1:99999", "invalid base URL"),
+        ("http://127.0.0.1:9/?x=1", "no query or fragment"),
+    ],
+)
+def test_bad_base_urls_are_usage_errors(run: Run, demo: str, url: str, message: str) -> None:
+    code, out, err = run(["check", "specs", "--base-url", url])
+    assert code == 2
+    assert message in err
+    assert "sk-SECRET-1" not in out + err
+
+
+@pytest.mark.parametrize(
+    "flag",
+    [
+        ["--timeout", "nan"],
+        ["--timeout", "inf"],
+        ["--deadline", "inf"],
+        ["--max-rps", "nan"],
+        ["--timeout", "1e10"],
+    ],
+)
+def test_non_finite_numbers_are_usage_errors(run: Run, demo: str, flag: list[str]) -> None:
+    code, _, err = run(["check", "specs", "--base-url", demo, *flag])
+    assert code == 2, err
+    assert "Traceback" not in err
+
+
+def test_json_nested_too_deeply_fails_only_that_record() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "deep" in request.url.path:
+            return httpx.Response(200, text="[" * 100_000 + "]" * 100_000)
+        return httpx.Response(200, json={"authType": "NO_AUTH"})
+
+    settings = FetchSettings(base_url="https://api.test", api_key=Secret("k-123"))
+    results, _ = fetch_many(
+        [Target("deep", "a"), Target("fine", "b")], settings, transport=httpx.MockTransport(answer)
+    )
+    assert results[0].kind == "error"
+    assert "nested too deeply" in results[0].message
+    assert results[1].kind == "ok"
+
+
+def test_baseline_keeps_rules_of_integrations_it_did_not_check(run: Run, demo: str) -> None:
+    baseline = Path("specs/drift-baseline.yaml")
+    assert run(["baseline", "specs", "--base-url", demo, "-q", "--until", "2099-01-01"])[0] == 0
+    full = baseline.read_text(encoding="utf-8")
+    assert full.count("integration:") == 3
+    # a narrower selection keeps the rules of everything it did not look at
+    code, _, err = run(["baseline", "specs", "--base-url", demo, "-q", "--only", "crm_sync"])
+    assert code == 0, err
+    assert "kept 3 earlier rule(s)" in err
+    assert baseline.read_text(encoding="utf-8").count('"payments_gateway"') == 3
+    # an unreachable API checks nothing, so nothing accepted is thrown away
+    code, _, err = run(
+        ["baseline", "specs", "--base-url", "http://127.0.0.1:1", "--retries", "0", "-q"]
+    )
+    assert code == 3
+    assert baseline.read_text(encoding="utf-8").count('"payments_gateway"') == 3
+    assert run(["check", "specs", "--base-url", demo, "-q"])[0] == 0
+
+
+def test_validate_never_echoes_a_value_pasted_into_sha256(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").write_text(
+        "version: 1\nintegrations:\n  a:\n    integrationId: intg_A\n    authType: API_KEY\n"
+        "    headers:\n      Authorization: {sha256: Bearer-PASTED-SECRET}\n",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "json", "github"):
+        code, out, err = run(["validate", "s.yaml", "--format", fmt])
+        assert code == 2
+        assert "PASTED" not in out + err
+        assert "not a SHA-256 digest" in out
+
+
+def test_import_the_same_id_twice_is_one_integration(run: Run, demo: str) -> None:
+    code, out, err = run(["import", "intg_AuUKK371Spr5", "intg_AuUKK371Spr5", "--base-url", demo])
+    assert code == 0, err
+    assert out.count("integrationId:") == 1
