@@ -2,7 +2,10 @@
 the emulator serves, optional extra arguments, and the exact expected text and JSON.
 
 Every case runs through the real CLI against the in-process emulator in both API
-dialects; the two runs must print the same thing. Set DRIFT_UPDATE_GOLDEN=1 to (re)write
+dialects; the two runs must print the same thing. One run writes every format: the exact
+expected text (expected.txt), JSON (expected.json, validated against the report schema),
+markdown (expected.md), JUnit (expected.xml) and GitHub annotations (expected.github.txt),
+each annotation checked against the spec line it points at, and no secret in any of them. Set DRIFT_UPDATE_GOLDEN=1 to (re)write
 the expected files, then review the diff.
 
 Optional files in a case folder:
@@ -33,6 +36,10 @@ SCHEMA = json.loads(
 )
 UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
 OTHER_FORMATS = ("markdown", "junit", "github")
+GOLDEN_SUFFIX = {"markdown": "md", "junit": "xml", "github": "github.txt"}
+ANNOTATION = re.compile(
+    r"^::(error|warning) file=([^,]+),line=(\d+),col=(\d+),title=([^:]*)::(.*)$"
+)
 # live values in the cases that must never reach any output
 SECRET_VALUES = (
     "live-SECRET-value-9999",
@@ -139,10 +146,35 @@ def test_case(
     code, out, _, raw_json = first
     doc = _normalized_json(raw_json)
     rendered_json = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    reports = _other_reports(tmp_path, dialects[0])
     if UPDATE:
         (folder / "expected.txt").write_text(out, encoding="utf-8")
         (folder / "expected.json").write_text(rendered_json, encoding="utf-8")
         (folder / "exit_code").write_text(f"{code}\n", encoding="utf-8")
+        for fmt, text in reports.items():
+            (folder / f"expected.{GOLDEN_SUFFIX[fmt]}").write_text(text, encoding="utf-8")
+    for fmt, text in reports.items():
+        assert text == (folder / f"expected.{GOLDEN_SUFFIX[fmt]}").read_text(encoding="utf-8")
+    _annotations_point_at_their_lines(folder, reports["github"])
     assert out == (folder / "expected.txt").read_text(encoding="utf-8")
     assert doc == json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     assert code == int((folder / "exit_code").read_text(encoding="utf-8"))
+
+
+def _annotations_point_at_their_lines(folder: Path, github: str) -> None:
+    """Every annotation sits on the spec line that declares what it is about: the
+    integration's own key, or the field (authType, a header) the change concerns."""
+    spec_lines = (folder / "spec.yaml").read_text(encoding="utf-8").splitlines()
+    for line in github.splitlines():
+        match = ANNOTATION.match(line)
+        assert match, f"not an annotation: {line!r}"
+        _, file, number, column, title, message = match.groups()
+        assert file == "spec.yaml"
+        written = spec_lines[int(number) - 1][int(column) - 1 :]
+        key = written.split(":", 1)[0].strip().strip("'\"")
+        path = message.split(":", 1)[0].strip()
+        field = path.rsplit("/", 1)[-1] if path.startswith(("~ /", "+ /", "- /", "/")) else None
+        entry = key in title.split()  # "drift%3A NAME drifted": the integration's own line
+        assert key and (entry or (field and key.lower() == field.lower())), (
+            f"annotation at {number}:{column} ({written!r}) does not match {message!r}"
+        )
