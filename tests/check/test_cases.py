@@ -5,8 +5,8 @@ Every case runs through the real CLI against the in-process emulator in both API
 dialects; the two runs must print the same thing. One run writes every format: the exact
 expected text (expected.txt), JSON (expected.json, validated against the report schema),
 markdown (expected.md), JUnit (expected.xml) and GitHub annotations (expected.github.txt),
-each annotation checked against the spec line it points at, and no secret in any of them. Set DRIFT_UPDATE_GOLDEN=1 to (re)write
-the expected files, then review the diff.
+each annotation checked against the spec line it points at, and no secret in any of them.
+Set DRIFT_UPDATE_GOLDEN=1 to (re)write the expected files, then review the diff.
 
 Optional files in a case folder:
   args      extra CLI arguments, one per line
