@@ -251,7 +251,11 @@ class _Run:
     def one(self, target: Target) -> Fetched:
         if self.stop.is_set():
             return self._error("not checked: the run was stopped")
-        result = self._get(target)
+        try:
+            result = self._get(target)
+        except CredentialsError:
+            self.stop.set()  # now, before this worker takes its next target
+            raise
         with self.lock:
             self.done += 1
             if self.on_done:
