@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -58,7 +58,7 @@ class Fetched:
     """What one GET came to: `ok` with a JSON body, `not_found`, or `error`."""
 
     kind: str
-    body: Any = None
+    body: Any = field(default=None, repr=False)  # live values, secrets among them
     message: str = ""
     http_status: int | None = None
 

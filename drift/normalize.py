@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from drift.spec import canonical_id
@@ -18,7 +18,7 @@ class LiveAuth:
     integration_id: str | None
     auth_type: str
     # (name as live spells it, value), in live order; duplicates kept so they can be reported
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # values may be secret
     updated_at: str | None = None
 
 

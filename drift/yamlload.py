@@ -43,7 +43,7 @@ class Document:
     """A loaded YAML document and the marks of its keys and values, by path."""
 
     file: str
-    data: Any
+    data: Any = field(repr=False)  # a spec may hold a literal secret value
     value_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     # (path, line, column, message) of every duplicate key: reported, not fatal, so the

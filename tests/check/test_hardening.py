@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from drift.emulator import DEMO_DATA_PATH, Emulator
-from drift.fetch import FetchSettings, Target, fetch_many
+from drift.fetch import Fetched, FetchSettings, Target, fetch_many
 from drift.secret import Secret
 
 Run = Callable[[list[str]], tuple[int, str, str]]
@@ -173,3 +173,29 @@ def test_import_the_same_id_twice_is_one_integration(run: Run, demo: str) -> Non
     code, out, err = run(["import", "intg_AuUKK371Spr5", "intg_AuUKK371Spr5", "--base-url", demo])
     assert code == 0, err
     assert out.count("integrationId:") == 1
+
+
+def test_reprs_never_show_secret_values() -> None:
+    from drift.normalize import normalize_auth
+    from drift.spec import build_spec
+    from drift.yamlload import parse
+
+    live = {"authType": "API_KEY", "headers": [{"key": "Authorization", "value": "LIVE-s3cret"}]}
+    text = (
+        "version: 1\nintegrations:\n  a:\n    integrationId: intg_A\n    authType: API_KEY\n"
+        "    headers:\n      Authorization: SPEC-s3cret\n"
+    )
+    spec, problems = build_spec([("s.yaml", lambda: parse(text, "s.yaml"))])
+    assert not problems
+    shown = " ".join(
+        repr(x)
+        for x in (
+            normalize_auth(live),
+            Fetched("ok", body=live),
+            parse(text, "s.yaml"),
+            spec,
+            spec.integrations[0],
+        )
+    )
+    assert "LIVE-s3cret" not in shown
+    assert "SPEC-s3cret" not in shown
