@@ -6,8 +6,9 @@
 Every drift run is a subprocess (`sys.executable -m drift ...`); client CPU comes from
 getrusage(RUSAGE_CHILDREN) deltas, so the emulator (reaped only at the end) is not counted.
 Two start-ups are measured apart: the interpreter's (`drift --version`) and the whole
-pre-fetch phase (`drift validate` of the same spec: interpreter, imports, reading and
-validating the spec). Both ratios are printed; the targets use the fetch phase.
+pre-fetch phase, which `drift --debug check` reports itself (interpreter, imports, reading
+and validating the spec, up to the first request). Both ratios are printed; the targets
+exclude the pre-fetch phase, as "start-up excluded" asks.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import argparse
 import datetime
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -45,18 +47,34 @@ class Timed:
     wall: float
     cpu: float
     rc: int
+    started: float = 0.0  # time.time() when the process was launched
+    stderr: str = ""
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> Timed:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.time()
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr.decode(errors="replace"))
-    return Timed(wall, cpu, proc.returncode)
+    stderr = proc.stderr.decode(errors="replace")
+    if proc.returncode not in (0,):
+        sys.stderr.write(stderr)
+    return Timed(wall, cpu, proc.returncode, started, stderr)
+
+
+_STARTUP = re.compile(r"start-up done: ([0-9.]+) s CPU, clock ([0-9.]+)")
+
+
+def startup_of(t: Timed) -> Timed | None:
+    """The start-up a `drift --debug check` reports: everything before its first request
+    (interpreter, imports, reading and validating the spec, setting up the pools)."""
+    match = _STARTUP.search(t.stderr)
+    if match is None:
+        return None
+    return Timed(float(match.group(2)) - t.started, float(match.group(1)), 0)
 
 
 def drift(*args: str) -> list[str]:
@@ -150,8 +168,8 @@ def check_run(
     extra_env: dict[str, str] | None = None,
 ) -> Row:
     env = {**os.environ, "SIGMAMIND_API_KEY": KEY, **(extra_env or {})}
-    args = ["check", str(spec), "--base-url", emu.url, "--concurrency", str(concurrency),
-            "-q", "--format", "json"]
+    args = ["--debug", "check", str(spec), "--base-url", emu.url, "--concurrency",
+            str(concurrency), "-q", "--format", "json"]
     cmd = [*prefix, *args] if prefix else drift(*args)
     emu_before = emu.cpu()
     t = timed(cmd, env)
@@ -159,14 +177,7 @@ def check_run(
     emu_cpu = emu_after - emu_before if emu_before is not None and emu_after is not None else None
     ideal = records * LATENCY / concurrency
     return Row(label, records, concurrency, t.wall, t.wall - startup.wall, ideal,
-               t.cpu - startup.cpu, emu_cpu, t.rc, cpu=t.cpu)
-
-
-def prefetch(spec: Path, repeats: int) -> Timed:
-    """What a check spends before its first request, measured as `drift validate` of
-    the same spec (best wall, median CPU)."""
-    runs = [timed(drift("validate", str(spec))) for _ in range(repeats)]
-    return Timed(min(r.wall for r in runs), statistics.median(r.cpu for r in runs), 0)
+               t.cpu - startup.cpu, emu_cpu, t.rc, cpu=t.cpu, pre=startup_of(t))
 
 
 def best_of(runs: list[Row]) -> Row:
@@ -216,7 +227,6 @@ def replace_section(name: str, body: list[str]) -> None:
 def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> list[str]:
     """Same check, POOL_SIZE patched per run through bench/pool_child.py."""
     rows: list[Row] = []
-    pre = prefetch(spec, repeats)
     for size in (64, 16, 8, 4):
         runs = [
             check_run(emu, spec, N, 64, startup, f"POOL_SIZE={size}",
@@ -230,7 +240,6 @@ def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> lis
         row = best_of(runs)
         row.cpu_net = statistics.median(r.cpu_net for r in runs)
         row.cpu = statistics.median(r.cpu for r in runs)
-        row.pre = pre
         rows.append(row)
     lines = [
         f"Concurrency 64, {N} records, {LATENCY * 1000:.0f} ms latency, best wall of "
@@ -278,7 +287,6 @@ def main() -> int:
                 row = best_of(runs)
                 row.cpu_net = statistics.median(r.cpu_net for r in runs)
                 row.cpu = statistics.median(r.cpu for r in runs)
-                row.pre = prefetch(spec, opts.repeats)
                 rows.append(row)
                 print(f"  concurrency {conc}: net {row.net:.2f}s ratio {row.ratio:.2f}",
                       flush=True)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import click
 
 from drift import __version__
-from drift.cli_common import _state, emit, epilog
+from drift.cli_common import emit, epilog, run_state
 from drift.errors import DriftError, ExitCode, SpecError
 from drift.secret import scrub_known
 
@@ -56,7 +56,7 @@ def cli(debug: bool) -> None:
     Declare in YAML the auth type and static headers each integration should have;
     `drift validate` checks the YAML offline, `drift check` compares it with the live API.
     """
-    _state["debug"] = debug
+    run_state["debug"] = debug
 
 
 @cli.command("validate", epilog=epilog("drift validate specs/prod.yaml --format github"))
@@ -105,7 +105,7 @@ def _print_problems(error: SpecError) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
-    _state["debug"] = False  # set by the group's --debug option, per run
+    run_state["debug"] = False  # set by the group's --debug option, per run
     code: int
     try:
         result: Any = cli.main(args=args, prog_name="drift", standalone_mode=False)
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"drift: error: {scrub_known(str(exc))}", err=True)
         code = exc.exit_code
     except Exception as exc:
-        if _state["debug"]:
+        if run_state["debug"]:
             click.echo(scrub_known(traceback.format_exc()), err=True, nl=False)
         click.echo(
             scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")

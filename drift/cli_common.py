@@ -19,7 +19,7 @@ Exit codes (the same for every command):
   130  interrupted
 """
 
-_state: dict[str, bool] = {"debug": False}
+run_state: dict[str, bool] = {"debug": False}
 
 
 def epilog(example: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from drift.cli_common import (
     fetch_settings,
     parse_reports,
     pop_api_options,
+    run_state,
 )
 from drift.errors import ExitCode, UsageError
 from drift.fileio import check_output_path
@@ -76,6 +78,13 @@ def _run(
         selected = select_shard(selected, shard)
     selected = resolve_env(selected, os.environ)
     settings = fetch_settings(api)
+    if run_state["debug"]:
+        # what start-up cost, for `make bench` and for anyone wondering where time goes
+        click.echo(
+            f"drift: debug: start-up done: {time.process_time():.3f} s CPU, clock "
+            f"{time.time():.6f}; checking {len(selected)} integrations",
+            err=True,
+        )
     progress = Progress(len(selected), enabled=not kwargs["quiet"])
     try:
         return run_check(

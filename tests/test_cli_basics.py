@@ -17,7 +17,7 @@ RunCli = Callable[[list[str]], tuple[int, str, str]]
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
     """The argv prefix of every command and subgroup, e.g. ("report", "merge"). Asks the
     group (list_commands/get_command), so lazily registered commands are included."""
-    ctx = click.Context(group, info_name="drift")
+    ctx = click.Context(group, info_name="drift", **group.context_settings)
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
         assert command is not None, name

@@ -26,15 +26,17 @@ def _commands(cmd: click.Command, ctx: click.Context) -> list[tuple[str, click.C
         for name in cmd.list_commands(ctx):
             sub = cmd.get_command(ctx, name)
             assert sub is not None, name
-            found += _commands(sub, click.Context(sub, info_name=name, parent=ctx))
+            found += _commands(
+                sub, click.Context(sub, info_name=name, parent=ctx, **sub.context_settings)
+            )
     return found
 
 
 def _long_options() -> set[tuple[str, str]]:
-    root = click.Context(cli, info_name="drift")
+    root = click.Context(cli, info_name="drift", **cli.context_settings)
     options = set()
     for path, cmd in _commands(cli, root):
-        ctx = click.Context(cmd, info_name=path)
+        ctx = click.Context(cmd, info_name=path, **cli.context_settings)
         for param in cmd.get_params(ctx):
             for opt in (*param.opts, *param.secondary_opts):
                 if opt.startswith("--"):

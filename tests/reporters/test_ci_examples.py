@@ -38,7 +38,9 @@ def _drift_commands(workflow: dict[str, Any]) -> list[list[str]]:
 def _check_args(args: list[str]) -> None:
     """Every option in `args` exists on the subcommand, with a valid value."""
     name, rest = args[0], args[1:]
-    command = cli.get_command(click.Context(cli), name)  # commands are loaded lazily
+    command = cli.get_command(
+        click.Context(cli, **cli.context_settings), name
+    )  # commands are loaded lazily
     assert command is not None, f"drift has no command {name}"
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0, result.output
