@@ -31,19 +31,18 @@ def apply(
     """Mark changes that a live rule accepts as ignored; note the ones whose rule expired."""
     out = []
     for change in changes:
-        rule = next((r for r in rules if path_matches(r.path, change.path)), None)
-        if rule is None or change.disposition == "ignored":
+        matching = [r for r in rules if path_matches(r.path, change.path)]
+        # a rule still in force wins over an expired one for the same finding
+        live = next((r for r in matching if r.until is None or today <= r.until), None)
+        if not matching or change.disposition == "ignored":
             out.append(change)
-        elif rule.until is None or today <= rule.until:
-            until = f" (until {rule.until.isoformat()})" if rule.until else ""
-            out.append(
-                replace(
-                    change,
-                    disposition="ignored",
-                    note=_join(change.note, f"ignored: {rule.reason}{until}"),
-                )
-            )
+        elif live is not None:
+            until = f" (until {live.until.isoformat()})" if live.until else ""
+            note = _join(change.note, f"ignored: {live.reason}{until}")
+            out.append(replace(change, disposition="ignored", note=note))
         else:
+            rule = matching[0]
+            assert rule.until is not None
             expired = f"ignore expired on {rule.until.isoformat()}: {rule.reason}"
             out.append(replace(change, note=_join(change.note, expired)))
     return tuple(out)

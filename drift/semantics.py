@@ -84,6 +84,7 @@ def semantic_problems(doc: Document) -> list[Problem]:
             continue
         base = ("integrations", name)
         problems.extend(_header_problems(doc, base, entry.get("headers")))
+        problems.extend(_until_problems(doc, base, entry.get("ignore")))
         if "authType" not in entry and "authType" not in defaults:
             problems.append(
                 Problem(
@@ -92,18 +93,24 @@ def semantic_problems(doc: Document) -> list[Problem]:
                     "missing required key 'authType' (set it here or in defaults)",
                 )
             )
-    for index, rule in enumerate(data.get("ignore") or []):
+    problems.extend(_until_problems(doc, (), data.get("ignore")))
+    return problems
+
+
+def _until_problems(doc: Document, base: yamlload.PathT, rules: Any) -> list[Problem]:
+    """`until` dates the schema's pattern lets through but no calendar has (2027-02-30)."""
+    problems = []
+    for index, rule in enumerate(rules if isinstance(rules, list) else []):
         until = rule.get("until") if isinstance(rule, dict) else None
-        if isinstance(until, str):
-            try:
-                datetime.date.fromisoformat(until)
-            except ValueError:
-                where = ("ignore", index, "until")
-                problems.append(
-                    Problem(
-                        doc.location(where), dotted(where), f"{until!r} is not a date (YYYY-MM-DD)"
-                    )
-                )
+        if not isinstance(until, str):
+            continue
+        try:
+            datetime.date.fromisoformat(until)
+        except ValueError:
+            where = (*base, "ignore", index, "until")
+            problems.append(
+                Problem(doc.location(where), dotted(where), f"{until!r} is not a date (YYYY-MM-DD)")
+            )
     return problems
 
 

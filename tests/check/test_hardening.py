@@ -199,3 +199,24 @@ def test_reprs_never_show_secret_values() -> None:
     )
     assert "LIVE-s3cret" not in shown
     assert "SPEC-s3cret" not in shown
+
+
+def test_a_live_ignore_rule_wins_over_an_expired_one() -> None:
+    import datetime
+
+    from drift.errors import Location
+    from drift.ignore import apply
+    from drift.model import Change
+    from drift.spec import IgnoreRule
+
+    here = Location("s.yaml", 1, 1)
+    expired = IgnoreRule("/authType", "old", datetime.date(2024, 1, 1), here, "shop")
+    live = IgnoreRule("/authType", "baseline", datetime.date(2099, 1, 1), here, "shop")
+    change = Change("changed", "/authType", "A", "B")
+    today = datetime.date(2025, 6, 1)
+    (result,) = apply([change], [expired, live], today)
+    assert result.disposition == "ignored"
+    assert result.note == "ignored: baseline (until 2099-01-01)"
+    (result,) = apply([change], [expired], today)
+    assert result.disposition == "drift"
+    assert result.note == "ignore expired on 2024-01-01: old"
