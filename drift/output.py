@@ -25,7 +25,6 @@ def write_outputs(
     # render everything first so that a failure writes nothing at all
     files = [(path, get_reporter(f)(report, RenderOptions(verbose=verbose))) for f, path in extra]
     shown = get_reporter(fmt or "text")(report, RenderOptions(verbose=verbose, color=color))
-    shown = _with_review(report, fmt or "text", shown)
     if in_actions:
         shown += get_reporter("github")(report, RenderOptions(verbose=verbose))
     for path, text in files:
@@ -34,29 +33,4 @@ def write_outputs(
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:
         with open(summary_file, "a", encoding="utf-8") as handle:
-            markdown = get_reporter("markdown")(report, RenderOptions(verbose=verbose))
-            handle.write(_with_review(report, "markdown", markdown))
-
-
-def _with_review(report: Report, fmt: str, rendered: str) -> str:
-    """With `--compare-base`: the spec change first, then the live drift, clearly apart."""
-    if report.review is None:
-        return rendered
-    from drift.reporters import review
-
-    if fmt == "text":
-        return (
-            "== This change to the spec ==\n"
-            + review.render_text(report.review)
-            + "\n== Live drift ==\n"
-            + rendered
-        )
-    if fmt == "markdown":
-        return review.render_markdown(report.review) + "\n### Live drift\n\n" + rendered
-    if fmt == "json":
-        import json
-
-        doc = json.loads(rendered)
-        doc["specChanges"] = review.as_dict(report.review)
-        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    return rendered
+            handle.write(get_reporter("markdown")(report, RenderOptions(verbose=verbose)))

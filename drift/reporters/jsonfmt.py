@@ -54,7 +54,7 @@ def as_dict(report: Report) -> dict[str, Any]:
     )
     if report.declared is not None:
         summary["declared"] = report.declared
-    return {
+    doc = {
         "schemaVersion": 1,
         "tool": {"name": "drift", "version": __version__},
         "baseUrl": report.base_url,
@@ -62,6 +62,11 @@ def as_dict(report: Report) -> dict[str, Any]:
         "summary": summary,
         "integrations": [_result(r) for r in report.results],
     }
+    if report.review is not None:
+        from drift.reporters import review
+
+        doc["specChanges"] = review.as_dict(report.review)
+    return doc
 
 
 def render(report: Report, options: RenderOptions) -> str:

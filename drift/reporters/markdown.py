@@ -156,6 +156,16 @@ def _note(cut: _Cut, with_details: int) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
+    live = _render_live(report, options)
+    if report.review is None:
+        return live
+    from drift.reporters import review
+
+    # `check --compare-base`: the spec change first, then the live drift
+    return review.render_markdown(report.review) + "\n### Live drift\n\n" + live
+
+
+def _render_live(report: Report, options: RenderOptions) -> str:
     # in-sync integrations with ignored findings or warnings are shown like the others
     flagged = [r for r in report.results if r.status is not Status.IN_SYNC or r.changes]
     in_sync = [r for r in report.results if r.status is Status.IN_SYNC and not r.changes]

@@ -411,6 +411,25 @@ def test_check_compare_base(run: Run, emulator: Make, git_repo: Path, api_key: s
     assert head.startswith("== This change to the spec ==\nSpec changes HEAD~1:specs -> specs:\n")
     assert '~ /headers/X-Team: "web" -> "mobile"' in head
     assert live.startswith("gamma: not found")
+    # the review reaches --report files too, not only stdout
+    code, _, _ = run(
+        [
+            "check",
+            "specs",
+            "--base-url",
+            emu.url,
+            "-q",
+            "--compare-base",
+            "HEAD~1",
+            "--report",
+            "json=r.json",
+            "--report",
+            "markdown=r.md",
+        ]
+    )
+    assert code == 1
+    assert json.loads(Path("r.json").read_text(encoding="utf-8"))["specChanges"]["head"] == "specs"
+    assert Path("r.md").read_text(encoding="utf-8").startswith("### This change to the spec")
 
 
 # -- import --------------------------------------------------------------------------------
