@@ -54,10 +54,24 @@ def target_of(item: DesiredIntegration) -> Target:
     return Target(item.integration_id, item.auth_id)
 
 
+def _id_mismatch(
+    item: DesiredIntegration, integration_id: str | None, auth_id: str | None
+) -> str | None:
+    """The record must be the one asked for; ids compare in either spelling."""
+    if integration_id is not None and integration_id != canonical_id(item.integration_id):
+        return (
+            f"id mismatch: the auth record belongs to integration {integration_id}, "
+            f"not {item.integration_id}"
+        )
+    if item.auth_id and auth_id is not None and auth_id != canonical_id(item.auth_id):
+        return f"id mismatch: the API answered with auth record {auth_id}, not {item.auth_id}"
+    return None
+
+
 def judge(
     item: DesiredIntegration,
     fetched: Fetched,
-    shared_rules: Sequence[IgnoreRule] = (),
+    shared: ignore.SharedRules | None = None,
     today: datetime.date | None = None,
 ) -> IntegrationResult:
     """Turn one fetch outcome into the integration's status and changes."""
@@ -89,18 +103,10 @@ def judge(
             Status.ERROR,
             error=ErrorInfo(f"unexpected response shape: {exc}", fetched.http_status),
         )
-    declared = canonical_id(item.integration_id)
-    if live.integration_id is not None and live.integration_id != declared:
-        return IntegrationResult(
-            item,
-            Status.ERROR,
-            error=ErrorInfo(
-                f"id mismatch: the auth record belongs to integration {live.integration_id}, "
-                f"not {item.integration_id}",
-                fetched.http_status,
-            ),
-        )
-    rules = ignore.rules_for(item.name, item.ignores, shared_rules)
+    mismatch = _id_mismatch(item, live.integration_id, live.auth_id)
+    if mismatch:
+        return IntegrationResult(item, Status.ERROR, error=ErrorInfo(mismatch, fetched.http_status))
+    rules = (shared or ignore.SharedRules()).rules_for(item.name, item.ignores)
     changes = ignore.apply(diff(item, live), rules, today or datetime.date.today())
     drifted = any(change.counts for change in changes)
     return IntegrationResult(item, Status.DRIFTED if drifted else Status.IN_SYNC, changes)
@@ -121,8 +127,10 @@ def run_check(
     fetched, stats = fetch_many(
         [target_of(i) for i in integrations], settings, transport=transport, on_done=on_done
     )
+    shared = ignore.SharedRules(shared_rules)
+    today = today or datetime.date.today()  # once: a run across midnight stays consistent
     results = sorted(
-        (judge(i, f, shared_rules, today) for i, f in zip(integrations, fetched, strict=True)),
+        (judge(i, f, shared, today) for i, f in zip(integrations, fetched, strict=True)),
         key=lambda r: r.name,
     )
     return Report(

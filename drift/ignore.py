@@ -19,10 +19,25 @@ def path_matches(pattern: str, path: str) -> bool:
     return len(want) == len(have) and all(w in ("*", h) for w, h in zip(want, have, strict=True))
 
 
-def rules_for(
-    name: str, own: Iterable[IgnoreRule], shared: Iterable[IgnoreRule]
-) -> list[IgnoreRule]:
-    return [*own, *(r for r in shared if fnmatch.fnmatchcase(name, r.integration))]
+class SharedRules:
+    """Top-level rules indexed once per run: exact local names (what `drift baseline`
+    writes, possibly thousands) by name, globs kept apart and matched per integration."""
+
+    def __init__(self, rules: Iterable[IgnoreRule] = ()) -> None:
+        self.exact: dict[str, list[IgnoreRule]] = {}
+        self.globs: list[IgnoreRule] = []
+        for rule in rules:
+            if any(ch in rule.integration for ch in "*?["):
+                self.globs.append(rule)
+            else:
+                self.exact.setdefault(rule.integration, []).append(rule)
+
+    def rules_for(self, name: str, own: Iterable[IgnoreRule]) -> list[IgnoreRule]:
+        return [
+            *own,
+            *self.exact.get(name, ()),
+            *(r for r in self.globs if fnmatch.fnmatchcase(name, r.integration)),
+        ]
 
 
 def apply(

@@ -220,3 +220,22 @@ def test_a_live_ignore_rule_wins_over_an_expired_one() -> None:
     (result,) = apply([change], [expired], today)
     assert result.disposition == "drift"
     assert result.note == "ignore expired on 2024-01-01: old"
+
+
+def test_an_answer_for_another_auth_record_is_an_id_mismatch() -> None:
+    from drift.check import judge
+    from drift.errors import Location
+    from drift.model import Status
+    from drift.spec import DesiredIntegration
+
+    here = Location("s.yaml", 1, 1)
+    item = DesiredIntegration("a", "intg_A", "auth_A", "API_KEY", None, here, here)
+    body = {"authId": "auth-B", "integrationId": "intg-A", "authType": "api_key"}
+    result = judge(item, Fetched("ok", body=body))
+    assert result.status is Status.ERROR
+    assert result.error is not None
+    assert (
+        result.error.message == "id mismatch: the API answered with auth record auth_B, not auth_A"
+    )
+    body["authId"] = "auth-A"  # the other spelling of the same id is the same record
+    assert judge(item, Fetched("ok", body=body)).status is Status.IN_SYNC
