@@ -265,12 +265,12 @@ def import_command(
             click.echo(f"nothing to add; {output} is unchanged", err=True)
             return ExitCode.OK
     settings = fetch_settings(pop_api_options(kwargs))
-    wanted = [Target(t.integration_id, None) for t in targets]
-    wanted += [t for t in targets if t.auth_id]
-    fetched, _ = fetch_many(wanted, settings)
-    by_auth = iter(fetched[len(targets) :])
-    records = [next(by_auth) if t.auth_id else None for t in targets]
-    items = build(targets, fetched[: len(targets)], records, base.names if base else set())
+    # each integration once (for its name), plus each named auth record
+    wanted = list(dict.fromkeys([Target(t.integration_id, None) for t in targets] + targets))
+    fetched = dict(zip(wanted, fetch_many(wanted, settings)[0], strict=True))
+    integrations = [fetched[Target(t.integration_id, None)] for t in targets]
+    records = [fetched[t] if t.auth_id else None for t in targets]
+    items = build(targets, integrations, records, base.names if base else set())
     text = compose(items, base, output or "<stdout>")
     if output:
         write_atomic(output, text)

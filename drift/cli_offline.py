@@ -6,6 +6,7 @@ import click
 
 from drift.cli_common import color_wanted, emit, epilog, parse_reports
 from drift.errors import ExitCode
+from drift.reporters import FORMATS
 
 
 @click.command("compare", epilog=epilog("drift compare origin/main:specs specs --format markdown"))
@@ -54,7 +55,7 @@ def report_group() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown", "junit", "github"]),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Format on stdout.",

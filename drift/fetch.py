@@ -22,13 +22,6 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-# httpcore runs `import sniffio` on every lock it sets up, to learn which async library is
-# running. Without sniffio installed each attempt searches sys.path again: a sixth of the
-# client's CPU at 64 connections (bench/RESULTS.md). Recording the absence once makes the
-# import fail at once; httpcore then assumes asyncio, which is what drift runs.
-if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-    sys.modules["sniffio"] = None  # type: ignore[assignment]
-
 from drift import __version__
 from drift.errors import CredentialsError, UsageError
 from drift.hosts import is_loopback
@@ -121,6 +114,16 @@ def check_api_key(key: str, env: str) -> None:
 _DEADLINE = "not checked: deadline reached"
 
 
+def _skip_sniffio_lookups() -> None:
+    """httpcore runs `import sniffio` on every lock it sets up, to learn which async
+    library is running. Without sniffio installed, each attempt searches sys.path again:
+    a sixth of the client's CPU at 64 connections (bench/RESULTS.md). Recording the absence
+    makes the import fail at once; only done when sniffio is really not installed, and only
+    once a fetch starts, so merely importing drift changes nothing."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
 class _Run:
     """One fetch run: the clients, the shared limits and counters, and the stop signal."""
 
@@ -131,6 +134,7 @@ class _Run:
         total: int,
         on_done: Callable[[int, int], None] | None,
     ) -> None:
+        _skip_sniffio_lookups()
         self.s = settings
         self.stats = RunStats()
         self.lock = threading.Lock()  # guards stats, the done count and the progress callback
@@ -147,7 +151,7 @@ class _Run:
             "Accept": "application/json",
             "User-Agent": f"drift/{__version__}",
         }
-        self.timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
+        timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
         limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
         # one TLS context for every pool: building one loads the CA bundle (~25 ms CPU
         # each); plain http (loopback only) needs none
@@ -156,7 +160,7 @@ class _Run:
             httpx.Client(
                 base_url=settings.base_url,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=timeout,
                 limits=limits,
                 verify=verify,
                 transport=transport,
@@ -182,18 +186,18 @@ class _Run:
             self.stats.retries += retries
             self.stats.throttled += throttled
 
-    def _error(self, message: str, status: int | None = None) -> Fetched:
+    def error(self, message: str, status: int | None = None) -> Fetched:
         return Fetched("error", message=self.s.api_key.scrub(message), http_status=status)
 
-    def _preview(self, response: httpx.Response) -> str:
+    def preview(self, response: httpx.Response) -> str:
         text = response.text.strip().replace("\n", " ")
         return text[:_BODY_PREVIEW] + ("…" if len(text) > _BODY_PREVIEW else "")
 
-    def _remaining(self) -> float | None:
+    def remaining(self) -> float | None:
         return None if self.deadline_at is None else self.deadline_at - time.monotonic()
 
     def _send(self, target: Target) -> httpx.Response:
-        remaining = self._remaining()
+        remaining = self.remaining()
         if remaining is None or remaining >= self.s.timeout:
             return self.local.client.get(target.path)  # type: ignore[no-any-return]
         # the deadline comes first: never wait past it
@@ -202,23 +206,23 @@ class _Run:
         )
 
     def _get(self, target: Target) -> Fetched:
-        attempts = self.s.retries + 1
+        attempts = self.policy.retries + 1
         for attempt in range(attempts):
             if self.bucket:
                 self.bucket.acquire()
-            remaining = self._remaining()
+            remaining = self.remaining()
             if remaining is not None and remaining <= 0:
-                return self._error(_DEADLINE)
+                return self.error(_DEADLINE)
             self.count(requests=1)
             retry_after: float | None = None
             tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"
             try:
                 response = self._send(target)
             except _RETRY_ERRORS as exc:
-                remaining = self._remaining()
+                remaining = self.remaining()
                 if remaining is not None and remaining <= 0:
-                    return self._error(_DEADLINE)
-                failure = self._error(f"{_describe(exc)} {tries}")
+                    return self.error(_DEADLINE)
+                failure = self.error(f"{_describe(exc)} {tries}")
             else:
                 status = response.status_code
                 if status in (401, 403):
@@ -231,8 +235,8 @@ class _Run:
                     return _decode(response, self)
                 if status == 429:
                     self.count(throttled=1)
-                preview = self._preview(response)
-                failure = self._error(
+                preview = self.preview(response)
+                failure = self.error(
                     f"HTTP {status} {tries}" + (f": {preview}" if preview else ""), status
                 )
                 if not self.policy.should_retry_status(status):
@@ -241,7 +245,7 @@ class _Run:
             if attempt + 1 >= attempts or self.stop.is_set():
                 return failure
             delay = self.policy.backoff(attempt, retry_after)
-            remaining = self._remaining()
+            remaining = self.remaining()
             if remaining is not None and delay > remaining:
                 return failure
             self.count(retries=1)
@@ -250,7 +254,7 @@ class _Run:
 
     def one(self, target: Target) -> Fetched:
         if self.stop.is_set():
-            return self._error("not checked: the run was stopped")
+            return self.error("not checked: the run was stopped")
         try:
             result = self._get(target)
         except CredentialsError:
@@ -281,11 +285,11 @@ def _decode(response: httpx.Response, run: _Run) -> Fetched:
     try:
         return Fetched("ok", body=response.json(), http_status=response.status_code)
     except RecursionError:
-        return run._error("the response is JSON nested too deeply to read", response.status_code)
+        return run.error("the response is JSON nested too deeply to read", response.status_code)
     except ValueError:
         kind = response.headers.get("Content-Type", "no content type").split(";")[0]
-        return run._error(
-            f"the response is not JSON ({kind}): {run._preview(response)!r}", response.status_code
+        return run.error(
+            f"the response is not JSON ({kind}): {run.preview(response)!r}", response.status_code
         )
 
 
@@ -311,7 +315,7 @@ def fetch_many(
     pending: set[Future[Fetched]] = set(futures)
     try:
         while pending:
-            remaining = run._remaining()
+            remaining = run.remaining()
             if remaining is not None and remaining <= 0:
                 break  # what is still pending now was not checked in time
             done, pending = wait(pending, timeout=remaining, return_when=FIRST_EXCEPTION)
@@ -329,5 +333,5 @@ def fetch_many(
         pool.shutdown(wait=not interrupted, cancel_futures=True)
         if not interrupted:
             run.close()
-    results = [run._error(_DEADLINE) if f in pending else f.result() for f in futures]
+    results = [run.error(_DEADLINE) if f in pending else f.result() for f in futures]
     return results, run.stats

@@ -20,7 +20,6 @@ class Status(str, enum.Enum):
     ERROR = "error"
 
 
-KINDS = ("changed", "added", "removed")
 MARKS = {"changed": "~", "added": "+", "removed": "-"}
 
 

@@ -13,7 +13,6 @@ _INTERVAL = 0.1
 class Progress:
     def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True) -> None:
         self.stream = stream or sys.stderr
-        self.total = total
         self.active = enabled and total >= MIN_RECORDS and self.stream.isatty()
         self.last = 0.0
         self.shown = False

@@ -259,8 +259,3 @@ def schema_problems(doc: Document) -> list[Problem]:
     for error in _spec_validator().iter_errors(doc.data):
         problems.extend(_problems_for(error, doc))
     return list(dict.fromkeys(problems))  # one line per problem, even if two rules fire
-
-
-def check_schema_itself(schema: dict[str, Any]) -> None:
-    """Raise if `schema` is not a valid 2020-12 schema (used by tests and `drift schema`)."""
-    jsonschema.Draft202012Validator.check_schema(schema)

@@ -73,8 +73,6 @@ def _json_safe(value: Any) -> Any:
     # Dates become ISO strings so the schema can check them with `format: date`.
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    if isinstance(value, bytes):
-        raise YamlError("binary values (!!binary) are not supported")
     return value
 
 

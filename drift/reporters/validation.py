@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from drift import __version__
-from drift.errors import Problem
+from drift.errors import ExitCode, Problem
 from drift.reporters.escape import gh_command
 from drift.spec import Spec
 
@@ -32,7 +32,7 @@ def render_json(spec: Spec, problems: list[Problem]) -> str:
         "schemaVersion": 1,
         "tool": {"name": "drift", "version": __version__},
         "valid": not problems,
-        "exitCode": 2 if problems else 0,
+        "exitCode": int(ExitCode.USAGE if problems else ExitCode.OK),
         "files": spec.files,
         "integrations": len(spec.integrations),
         "problems": [
