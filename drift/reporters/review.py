@@ -9,9 +9,8 @@ from typing import Any
 from drift import __version__
 from drift.compare import Review
 from drift.model import MARKS
+from drift.reporters.markdown import md
 from drift.reporters.text import quote
-
-_ITEM_MARKS = {"added": "+", "removed": "-", "changed": "~"}
 
 
 def summary_line(review: Review) -> str:
@@ -23,7 +22,7 @@ def render_text(review: Review) -> str:
     out = [f"Spec changes {review.base} -> {review.head}:"]
     for item in review.items:
         out.append(
-            f"{_ITEM_MARKS[item.kind]} {item.name}: {item.kind}  ({item.ids}, {item.source.short})"
+            f"{MARKS[item.kind]} {item.name}: {item.kind}  ({item.ids}, {item.source.short})"
         )
         for change in item.changes:
             if change.kind == "changed":
@@ -64,10 +63,8 @@ def render_json(review: Review) -> str:
 
 
 def _md(value: Any) -> str:
-    from html import escape
-
-    text = "(none)" if value is None else str(value)
-    return escape(text).replace("|", "&#124;").replace("\n", " ").replace("`", "&#96;")
+    # the same escaping as the check report's markdown: no table break, HTML or emphasis
+    return md("(none)" if value is None else str(value))
 
 
 def render_markdown(review: Review) -> str:
@@ -75,7 +72,7 @@ def render_markdown(review: Review) -> str:
     if review.items:
         out += ["| | integration | field | before | after |", "|---|---|---|---|---|"]
         for item in review.items:
-            mark = _ITEM_MARKS[item.kind]
+            mark = MARKS[item.kind]
             if not item.changes:
                 out.append(f"| {mark} | {_md(item.name)} | ({item.kind}) | | |")
             for change in item.changes:
