@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 
 from drift import ignore
+from drift.desired import DesiredIntegration, IgnoreRule, canonical_id
 from drift.diff import diff
 from drift.errors import Problem, SpecError
 from drift.fetch import Fetched, FetchSettings, Target, fetch_many
 from drift.model import ErrorInfo, IntegrationResult, Report, Status
 from drift.normalize import ShapeError, embedded_auth, normalize_auth
-from drift.spec import DesiredIntegration, IgnoreRule, canonical_id
 
 
 def resolve_env(

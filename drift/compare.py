@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drift import gitread, yamlload
+from drift.desired import DesiredIntegration
 from drift.errors import Location, SpecError
 from drift.model import Change
-from drift.spec import DesiredIntegration, Spec, build_spec, load_spec
+from drift.spec import Spec, build_spec, load_spec
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from drift.desired import DesiredHeader, DesiredIntegration
 from drift.matchers import looks_sensitive
 from drift.model import Change
 from drift.normalize import LiveAuth
 from drift.secret import fingerprint
-from drift.spec import DesiredHeader, DesiredIntegration
 
 _KIND = {
     "values_changed": "changed",

@@ -7,8 +7,8 @@ import fnmatch
 from collections.abc import Iterable
 from dataclasses import replace
 
+from drift.desired import IgnoreRule
 from drift.model import Change
-from drift.spec import IgnoreRule
 
 
 def path_matches(pattern: str, path: str) -> bool:

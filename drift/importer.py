@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from drift import yamlload
+from drift.desired import canonical_id
 from drift.errors import DriftError, ExitCode, SpecError, UsageError
 from drift.fetch import Fetched, Target
 from drift.matchers import looks_sensitive
 from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
-from drift.spec import build_spec, canonical_id, load_spec
+from drift.spec import build_spec, load_spec
 
 
 class ImportFailed(DriftError):

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from drift.desired import DesiredIntegration
 from drift.errors import Location, UsageError
 from drift.model import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
-from drift.spec import DesiredIntegration
 
 
 def _location(raw: dict[str, Any]) -> Location:

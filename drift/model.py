@@ -6,8 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from drift.desired import DesiredIntegration
 from drift.errors import ExitCode, Location
-from drift.spec import DesiredIntegration
 
 if TYPE_CHECKING:
     from drift.compare import Review

@@ -15,7 +15,7 @@ from drift.validate import dotted
 from drift.yamlload import Document
 
 if TYPE_CHECKING:
-    from drift.spec import DesiredIntegration
+    from drift.desired import DesiredIntegration
 
 
 def shape_problems(doc: Document) -> list[Problem]:
