@@ -6,7 +6,7 @@ import datetime
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from drift.cli_common import (
 from drift.errors import ExitCode, UsageError
 from drift.fileio import check_output_path
 from drift.model import Report, Status
+
+if TYPE_CHECKING:
+    from drift.spec import Spec
 from drift.reporters import FORMATS
 
 
@@ -60,19 +63,15 @@ def _selection(func: Any) -> Any:
     return func
 
 
-def _run(
-    paths: tuple[str, ...], kwargs: dict[str, Any], exclude_file: Path | None = None
-) -> Report:
-    """Load, select and check: the part `check` and `baseline` share. Everything that can
-    be wrong with the input is found before the first request."""
+def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
+    """Select and check: the part `check` and `baseline` share. Everything that can be
+    wrong with the input is found before the first request."""
     from drift.check import resolve_env, run_check
     from drift.progress import Progress
     from drift.select import parse_shard, select, select_shard
-    from drift.spec import load_valid_spec
 
     api = pop_api_options(kwargs)
     shard = parse_shard(kwargs["shard"]) if kwargs["shard"] else None
-    spec = load_valid_spec(list(paths) or ["specs"], exclude_file)
     selected = select(spec.integrations, kwargs["only"], kwargs["exclude"], kwargs["tags"])
     if shard:
         selected = select_shard(selected, shard)
@@ -137,14 +136,17 @@ def check_command(
     record could not be checked.
     """
     from drift.output import write_outputs
+    from drift.spec import load_valid_spec
 
+    spec_paths = list(paths) or ["specs"]
     extra = parse_reports(reports)
+    spec = load_valid_spec(spec_paths)
     review = None
     if compare_base:
         from drift.compare import compare_base_view
 
-        review = compare_base_view(compare_base, list(paths) or ["specs"])
-    report = _run(paths, kwargs)
+        review = compare_base_view(compare_base, spec_paths, spec)
+    report = _run(spec, kwargs)
     report.review = review
     write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
     return int(report.exit_code)
@@ -185,7 +187,9 @@ def baseline_command(
     last_day = until.date() if until else today + datetime.timedelta(days=90)
     if last_day < today:
         raise UsageError(f"--until {last_day} is in the past")
-    report = _run(paths, kwargs, exclude_file=target)
+    from drift.spec import load_valid_spec
+
+    report = _run(load_valid_spec(list(paths) or ["specs"], target), kwargs)
     baseline = render_baseline(report, today, last_day, previous)
     write_atomic(target, baseline.text)
     count = baseline.written

@@ -169,11 +169,14 @@ class MergeBase:
 
 def merge_base(path: str) -> MergeBase:
     """Read a spec to merge into; refuse one that new entries cannot simply follow."""
-    spec, problems = load_spec([path])
-    if problems:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        doc = yamlload.parse(text, path)
+    except (OSError, UnicodeDecodeError, yamlload.YamlError):
+        doc = None  # let the spec loader say what is wrong, at its line
+    spec, problems = load_spec([path]) if doc is None else build_spec([(path, lambda: doc)])
+    if problems or doc is None:
         raise SpecError(problems)
-    text = Path(path).read_text(encoding="utf-8")
-    doc = yamlload.parse(text, path)
     keys = list(doc.data)
     entries = doc.data.get("integrations")
     if (
