@@ -99,25 +99,19 @@ def _field_changes(base: DesiredIntegration, head: DesiredIntegration) -> tuple[
     return tuple(changes)
 
 
-def _ids(item: DesiredIntegration) -> str:
-    return f"{item.integration_id} / {item.auth_id or 'embedded auth'}"
-
-
 def compare_specs(base: Spec, head: Spec, base_name: str, head_name: str) -> Review:
     old = {i.name: i for i in base.integrations}
     new = {i.name: i for i in head.integrations}
     items = []
     for name in sorted(set(old) | set(new)):
         if name not in old:
-            items.append(SpecChange(name, "added", _ids(new[name]), new[name].source))
+            items.append(SpecChange(name, "added", new[name].ids, new[name].source))
         elif name not in new:
-            items.append(SpecChange(name, "removed", _ids(old[name]), old[name].source))
+            items.append(SpecChange(name, "removed", old[name].ids, old[name].source))
         else:
             changes = _field_changes(old[name], new[name])
             if changes:
-                items.append(
-                    SpecChange(name, "changed", _ids(new[name]), new[name].source, changes)
-                )
+                items.append(SpecChange(name, "changed", new[name].ids, new[name].source, changes))
     return Review(base_name, head_name, items)
 
 

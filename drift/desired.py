@@ -18,6 +18,11 @@ def canonical_id(value: str) -> str:
     return value.replace("-", "_")
 
 
+def record_key(integration_id: str, auth_id: str | None) -> tuple[str, str | None]:
+    """What makes two declarations the same record, whatever the id spelling."""
+    return canonical_id(integration_id), canonical_id(auth_id) if auth_id else None
+
+
 @dataclass(frozen=True)
 class DesiredHeader:
     name: str  # as the spec spells it
@@ -55,9 +60,12 @@ class DesiredIntegration:
 
     @property
     def key(self) -> tuple[str, str | None]:
-        return canonical_id(self.integration_id), (
-            canonical_id(self.auth_id) if self.auth_id else None
-        )
+        return record_key(self.integration_id, self.auth_id)
+
+    @property
+    def ids(self) -> str:
+        """`intg_A / auth_B`, or `intg_A / embedded auth`, as reports show them."""
+        return f"{self.integration_id} / {self.auth_id or 'embedded auth'}"
 
     def field_source(self, pointer: str) -> Location:
         """The line that declared the field a JSON Pointer names (or the entry itself)."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from drift import yamlload
-from drift.desired import canonical_id
+from drift.desired import canonical_id, record_key
 from drift.errors import DriftError, ExitCode, SpecError, UsageError
 from drift.fetch import Fetched, Target
 from drift.matchers import looks_sensitive
@@ -160,11 +160,7 @@ class MergeBase:
     indent: int
 
     def declares(self, target: Target) -> bool:
-        key = (
-            canonical_id(target.integration_id),
-            canonical_id(target.auth_id) if target.auth_id else None,
-        )
-        return key in self.keys
+        return record_key(target.integration_id, target.auth_id) in self.keys
 
 
 def merge_base(path: str) -> MergeBase:

@@ -19,6 +19,11 @@ class Status(str, enum.Enum):
     NOT_FOUND = "not_found"
     ERROR = "error"
 
+    @property
+    def label(self) -> str:
+        """How reports for people say it: `not found`, `in sync`."""
+        return self.value.replace("_", " ")
+
 
 MARKS = {"changed": "~", "added": "+", "removed": "-"}
 

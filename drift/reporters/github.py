@@ -9,16 +9,15 @@ already carries the text report.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import NamedTuple
 
 from drift.errors import Location
-from drift.model import Change, IntegrationResult, Report, Status
+from drift.model import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import gh_command
 
 # text.py has the wording of a change line; annotations use the same words
-from drift.reporters.text import block, ids
+from drift.reporters.text import change_line, ids
 
 _TITLE = {
     Status.DRIFTED: "drifted",
@@ -35,11 +34,6 @@ class _Annotation(NamedTuple):
     level: str
     title: str
     message: str
-
-
-def _change_line(result: IntegrationResult, change: Change) -> str:
-    alone = dataclasses.replace(result, changes=(change,), error=None)
-    return block(alone)[1].strip()
 
 
 def _title(result: IntegrationResult, level: str) -> str:
@@ -61,7 +55,7 @@ def _annotations(result: IntegrationResult) -> list[_Annotation]:
         level = _LEVEL.get(change.disposition)
         if level is None:
             continue
-        line = _change_line(result, change)
+        line = change_line(change)
         if change.source is not None and change.source != item.source:
             title = _title(result, level)
             out.append(_Annotation(change.source, item.name, len(out) + 2, level, title, line))

@@ -12,10 +12,9 @@ import xml.etree.ElementTree as ET
 
 from drift.model import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
-from drift.reporters.markdown import changes_phrase
 
 # text.py has the wording of the change lines; JUnit shows the same lines, uncoloured
-from drift.reporters.text import block
+from drift.reporters.text import block, changes_phrase
 
 # Control characters other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF are
 # not allowed anywhere in an XML 1.0 document, not even escaped.

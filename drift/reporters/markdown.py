@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from drift.errors import ExitCode
 from drift.model import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
-from drift.reporters.text import ids, quote, stats_line, summary_line
+from drift.reporters.text import changes_phrase, ids, quote, stats_line, summary_line
 
 MAX_CHARS = 60_000  # GitHub rejects comments over 65,536; leave room for a bot's wrapper
 _NOTE_RESERVE = 600  # room kept for the truncation note once cutting starts
@@ -24,12 +24,6 @@ _HEADLINE = {
     ExitCode.OK: "In sync",
     ExitCode.DRIFT: "Drift found",
     ExitCode.INCOMPLETE: "Check incomplete",
-}
-_STATUS = {
-    Status.DRIFTED: "drifted",
-    Status.NOT_FOUND: "not found",
-    Status.ERROR: "error",
-    Status.IN_SYNC: "in sync",
 }
 # Entities, not backslashes: backslash escapes are not honoured inside HTML blocks such as
 # <details>. These cover HTML, table cells, emphasis, links, strikethrough and math.
@@ -54,19 +48,6 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def changes_phrase(changes: tuple[Change, ...]) -> str:
-    """Like "3 changes", or "1 change, 2 ignored, 1 warning" when some do not count."""
-    drift = sum(1 for c in changes if c.disposition == "drift")
-    ignored = sum(1 for c in changes if c.disposition == "ignored")
-    warnings = len(changes) - drift - ignored
-    parts = [f"{drift} change" + ("" if drift == 1 else "s")] if drift or not changes else []
-    if ignored:
-        parts.append(f"{ignored} ignored")
-    if warnings:
-        parts.append(f"{warnings} warning" + ("" if warnings == 1 else "s"))
-    return ", ".join(parts)
-
-
 def _row(result: IntegrationResult) -> str:
     if result.error is not None:
         what = code(_clip(result.error.message, _CELL_CHARS))
@@ -74,7 +55,7 @@ def _row(result: IntegrationResult) -> str:
         what = changes_phrase(result.changes)
     cells = (
         md(result.name),
-        _STATUS[result.status],
+        result.status.label,
         md(ids(result)),
         md(result.desired.source.short),
         what,
@@ -96,7 +77,7 @@ def _details(result: IntegrationResult) -> str:
     """The changes, or an error message too long for its table cell; "" when neither."""
     if not result.changes and (result.error is None or len(result.error.message) <= _CELL_CHARS):
         return ""
-    summary = f"{md(result.name)}: {_STATUS[result.status]}"
+    summary = f"{md(result.name)}: {result.status.label}"
     parts = []
     if result.changes:
         summary += f", {changes_phrase(result.changes)}"

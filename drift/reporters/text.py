@@ -5,16 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift.model import MARKS, IntegrationResult, Report, Status
+from drift.model import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 
 _COLORS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
-_STATUS_WORD = {
-    Status.DRIFTED: "drifted",
-    Status.NOT_FOUND: "not found",
-    Status.ERROR: "error",
-    Status.IN_SYNC: "in sync",
-}
 _STATUS_COLOR = {
     Status.DRIFTED: "yellow",
     Status.NOT_FOUND: "red",
@@ -40,8 +34,7 @@ def quote(value: Any) -> str:
 
 
 def ids(result: IntegrationResult) -> str:
-    item = result.desired
-    return f"{item.integration_id} / {item.auth_id or 'embedded auth'}"
+    return result.desired.ids
 
 
 def summary_line(report: Report) -> str:
@@ -69,26 +62,44 @@ class _Paint:
         return f"\x1b[{_COLORS[color]}m{text}\x1b[0m" if self.enabled else text
 
 
+def changes_phrase(changes: tuple[Change, ...]) -> str:
+    """Like "3 changes", or "1 change, 2 ignored, 1 warning" when some do not count."""
+    drift = sum(1 for c in changes if c.disposition == "drift")
+    ignored = sum(1 for c in changes if c.disposition == "ignored")
+    warnings = len(changes) - drift - ignored
+    parts = [f"{drift} change" + ("" if drift == 1 else "s")] if drift or not changes else []
+    if ignored:
+        parts.append(f"{ignored} ignored")
+    if warnings:
+        parts.append(f"{warnings} warning" + ("" if warnings == 1 else "s"))
+    return ", ".join(parts)
+
+
+def change_line(change: Change, paint: _Paint | None = None) -> str:
+    """One change as every line-oriented format words it: `~ /authType: "A" -> "B"`."""
+    paint = paint or _Paint(False)
+    mark = paint(MARKS[change.kind], _MARK_COLOR[change.kind])
+    if change.kind == "changed":
+        detail = f"{quote(change.expected)} -> {quote(change.actual)}"
+    elif change.kind == "added":
+        detail = f"{quote(change.actual)} (live only)"
+    else:
+        detail = f"{quote(change.expected)} (missing live)"
+    note = f"  [{change.note}]" if change.note else ""
+    if change.disposition == "warning":
+        note += "  [warning: extra header, exit code unaffected]"
+    return f"{mark} {change.path}: {detail}{note}"
+
+
 def block(result: IntegrationResult, paint: _Paint | None = None) -> list[str]:
     """The lines of one integration's block; uncoloured unless `paint` says otherwise."""
     paint = paint or _Paint(False)
     status = result.status
     lines = [
-        f"{paint(result.name, 'bold')}: {paint(_STATUS_WORD[status], _STATUS_COLOR[status])}"
+        f"{paint(result.name, 'bold')}: {paint(status.label, _STATUS_COLOR[status])}"
         f"  ({ids(result)}, {result.desired.source.short})"
     ]
-    for change in result.changes:
-        mark = paint(MARKS[change.kind], _MARK_COLOR[change.kind])
-        if change.kind == "changed":
-            detail = f"{quote(change.expected)} -> {quote(change.actual)}"
-        elif change.kind == "added":
-            detail = f"{quote(change.actual)} (live only)"
-        else:
-            detail = f"{quote(change.expected)} (missing live)"
-        note = f"  [{change.note}]" if change.note else ""
-        if change.disposition == "warning":
-            note += "  [warning: extra header, exit code unaffected]"
-        lines.append(f"  {mark} {change.path}: {detail}{note}")
+    lines += [f"  {change_line(change, paint)}" for change in result.changes]
     if result.error is not None:
         lines.append(f"  {paint('!', 'red')} {result.error.message}")
     return lines
