@@ -126,7 +126,8 @@ def pop_api_options(kwargs: dict[str, Any]) -> dict[str, Any]:
 def fetch_settings(opts: dict[str, Any]) -> Any:
     """FetchSettings from the API options and the environment (the key comes only from
     there). Raises before any request when the URL or the key is unusable."""
-    from drift.fetch import DEFAULT_BASE_URL, FetchSettings, check_api_key, check_base_url
+    from drift.fetch import FetchSettings
+    from drift.hosts import DEFAULT_BASE_URL, check_api_key, check_base_url
     from drift.secret import Secret
 
     url = check_base_url(

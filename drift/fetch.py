@@ -18,18 +18,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import httpx
 
 from drift import __version__
-from drift.errors import CredentialsError, UsageError
-from drift.hosts import is_loopback
+from drift.errors import CredentialsError
 from drift.model import RunStats
 from drift.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.secret import Secret
 
-DEFAULT_BASE_URL = "https://api.sigmamind.ai"
 POOL_SIZE = 8
 _BODY_PREVIEW = 120
 _RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
@@ -68,47 +66,6 @@ class FetchSettings:
     deadline: float | None = None
     seed: int | None = None
     sleep: Sleep | None = None  # tests inject one; None waits on the run's stop event
-
-
-def check_base_url(url: str) -> str:
-    """Refuse anything but a plain https://HOST[:PORT][/PREFIX], or http:// to loopback."""
-    wanted = "expected https://HOST[:PORT]"
-    if url != url.strip() or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise UsageError(f"invalid base URL {url!r}: it contains spaces or control characters")
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 -- raises ValueError for a port out of range
-    except ValueError as exc:
-        raise UsageError(f"invalid base URL {url!r}: {exc}; {wanted}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise UsageError(f"invalid base URL {url!r}: {wanted}")
-    if parts.username is not None or parts.password is not None:
-        # credentials in the URL would be printed in every report; the key has its own place
-        raise UsageError(
-            "invalid base URL: it must not contain a user name or password; "
-            "the API key comes from SIGMAMIND_API_KEY"
-        )
-    if parts.query or parts.fragment:
-        raise UsageError(f"invalid base URL {url!r}: no query or fragment allowed; {wanted}")
-    if parts.scheme == "http" and not is_loopback(host):
-        raise UsageError(
-            f"refusing plain http:// to {host}: use https:// "
-            "(http is allowed only for loopback hosts)"
-        )
-    return url.rstrip("/")
-
-
-def check_api_key(key: str, env: str) -> None:
-    """A key that cannot go in an HTTP header (a pasted trailing newline, say) is refused
-    before any request, without echoing it."""
-    if not key:
-        raise CredentialsError(f"no API key: set {env} to your SigmaMind API key")
-    if not key.isascii() or not key.isprintable() or key != key.strip():
-        raise CredentialsError(
-            f"{env} contains characters an HTTP header cannot carry (spaces, a line break, "
-            "non-ASCII); check how the secret was pasted"
-        )
 
 
 _DEADLINE = "not checked: deadline reached"

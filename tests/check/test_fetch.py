@@ -13,7 +13,8 @@ import pytest
 
 from drift.check import run_check
 from drift.errors import CredentialsError, Location, UsageError
-from drift.fetch import FetchSettings, Target, check_base_url, fetch_many
+from drift.fetch import FetchSettings, Target, fetch_many
+from drift.hosts import check_base_url
 from drift.model import Status
 from drift.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
 from drift.secret import Secret
