@@ -73,6 +73,13 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
     api = pop_api_options(kwargs)
     shard = parse_shard(kwargs["shard"]) if kwargs["shard"] else None
     selected = select(spec.integrations, kwargs["only"], kwargs["exclude"], kwargs["tags"])
+    if not selected and spec.integrations:
+        # a typo in a CI gate's --only must not turn into a silent pass; an empty shard
+        # (more shards than integrations) is fine
+        raise UsageError(
+            f"--only/--exclude/--tag select none of the {len(spec.integrations)} declared "
+            "integrations"
+        )
     if shard:
         selected = select_shard(selected, shard)
     selected = resolve_env(selected, os.environ)

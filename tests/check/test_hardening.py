@@ -239,3 +239,21 @@ def test_an_answer_for_another_auth_record_is_an_id_mismatch() -> None:
     )
     body["authId"] = "auth-A"  # the other spelling of the same id is the same record
     assert judge(item, Fetched("ok", body=body)).status is Status.IN_SYNC
+
+
+def test_a_selection_that_matches_nothing_is_a_usage_error(run: Run, demo: str) -> None:
+    code, _, err = run(["check", "specs", "--base-url", demo, "--only", "shopfy_*"])
+    assert code == 2
+    assert "select none of the 6 declared integrations" in err
+    # an empty shard is not an error: a CI matrix may have more shards than integrations
+    totals = []
+    for k in (1, 2):
+        code, out, _ = run(
+            ["check", "specs", "--base-url", demo, "-q", "--only", "crm*", "--shard", f"{k}/2"]
+        )
+        assert code == 0
+        totals.append(out.splitlines()[-1])
+    assert sorted(totals) == [
+        "0 drifted, 0 not found, 0 errors, 0 in sync (0 total)",
+        "0 drifted, 0 not found, 0 errors, 1 in sync (1 total)",
+    ]
