@@ -6,9 +6,12 @@ import math
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from drift.fetch import FetchSettings
 
 EXIT_CODES = """\b
 Exit codes (the same for every command):
@@ -123,7 +126,7 @@ def pop_api_options(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {key: kwargs.pop(key) for key in API_KEYS}
 
 
-def fetch_settings(opts: dict[str, Any]) -> Any:
+def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
     """FetchSettings from the API options and the environment (the key comes only from
     there). Raises before any request when the URL or the key is unusable."""
     from drift.fetch import FetchSettings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from drift.errors import OutputError
 from drift.fileio import write_atomic
 from drift.model import Report
 from drift.reporters import RenderOptions, get_reporter
@@ -32,5 +33,10 @@ def write_outputs(
     emit(shown)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:
-        with open(summary_file, "a", encoding="utf-8") as handle:
-            handle.write(get_reporter("markdown")(report, RenderOptions(verbose=verbose)))
+        markdown = get_reporter("markdown")(report, RenderOptions(verbose=verbose))
+        try:
+            # appended, as GitHub expects: other steps write to the same summary
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(markdown)
+        except OSError as exc:
+            raise OutputError(f"cannot write {summary_file}: {exc.strerror or exc}") from None
