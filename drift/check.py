@@ -118,6 +118,7 @@ def run_check(
     *,
     transport: httpx.BaseTransport | None = None,
     on_done: Callable[[int, int], None] | None = None,
+    on_start: Callable[[], None] | None = None,
     declared: int | None = None,
     shared_rules: Sequence[IgnoreRule] = (),
     today: datetime.date | None = None,
@@ -125,7 +126,11 @@ def run_check(
     """Fetch, normalize and diff every integration; one record's failure never hides
     the others. Raises CredentialsError when the key is rejected."""
     fetched, stats = fetch_many(
-        [target_of(i) for i in integrations], settings, transport=transport, on_done=on_done
+        [target_of(i) for i in integrations],
+        settings,
+        transport=transport,
+        on_done=on_done,
+        on_start=on_start,
     )
     shared = ignore.SharedRules(shared_rules)
     today = today or datetime.date.today()  # once: a run across midnight stays consistent

@@ -84,19 +84,23 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
         selected = select_shard(selected, shard)
     selected = resolve_env(selected, os.environ)
     settings = fetch_settings(api)
-    if run_state["debug"]:
-        # what start-up cost, for `make bench` and for anyone wondering where time goes
+
+    def started() -> None:
+        # what start-up cost (interpreter, imports, the spec, the HTTP clients), for
+        # `make bench` and for anyone wondering where the time goes
         click.echo(
             f"drift: debug: start-up done: {time.process_time():.3f} s CPU, clock "
             f"{time.time():.6f}; checking {len(selected)} integrations",
             err=True,
         )
+
     progress = Progress(len(selected), enabled=not kwargs["quiet"])
     try:
         return run_check(
             selected,
             settings,
             on_done=progress.update,
+            on_start=started if run_state["debug"] else None,
             declared=len(spec.integrations),
             shared_rules=spec.ignores,
         )

@@ -4,6 +4,11 @@ and no fault ever reaches the user as a traceback."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -104,3 +109,32 @@ def test_faults_through_the_cli_never_crash(
         assert item["status"] in ("in_sync", "error")
         if item["status"] == "error":
             assert item["error"]["message"]
+
+
+def test_ctrl_c_during_the_fetch_exits_130_at_once(
+    emulator: Callable[..., Emulator], api_key: str, tmp_path: Path
+) -> None:
+    """A real SIGINT to a real `drift check` mid-fetch: one line, exit 130, and no wait
+    for the requests still in flight (each would take 30 s)."""
+    emu = emulator(EMPTY, generate=20, seed=3, latency=30.0)
+    write_spec(tmp_path / "spec.yaml", 20, 3)
+    env = {**os.environ, "SIGMAMIND_API_KEY": api_key, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "drift", "--debug", "check", str(tmp_path / "spec.yaml"),
+         "--base-url", emu.url, "--concurrency", "4", "--timeout", "60"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # the start-up line: the workers start right after it
+    assert "start-up done" in first
+    time.sleep(0.3)  # let the first requests go out
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130
+    assert time.monotonic() - started < 5
+    assert err.strip() == "drift: interrupted"
+    assert out == ""
