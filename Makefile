@@ -20,7 +20,7 @@ test: lint type unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check drift tests scripts bench
-	$(BIN)/ruff format --check drift
+	$(BIN)/ruff format --check drift bench
 
 type: $(STAMP)
 	$(BIN)/mypy

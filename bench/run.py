@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -97,8 +98,19 @@ class EmulatorProcess:
         url_file = tmp / "url.txt"
         env = {**os.environ, "SIGMAMIND_API_KEY": KEY}
         cmd = drift(
-            "emulator", "--data", str(empty), "--port", "0", "--url-file", str(url_file),
-            "--generate", str(n), "--latency", str(LATENCY), "--seed", str(SEED),
+            "emulator",
+            "--data",
+            str(empty),
+            "--port",
+            "0",
+            "--url-file",
+            str(url_file),
+            "--generate",
+            str(n),
+            "--latency",
+            str(LATENCY),
+            "--seed",
+            str(SEED),
         )
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -168,16 +180,88 @@ def check_run(
     extra_env: dict[str, str] | None = None,
 ) -> Row:
     env = {**os.environ, "SIGMAMIND_API_KEY": KEY, **(extra_env or {})}
-    args = ["--debug", "check", str(spec), "--base-url", emu.url, "--concurrency",
-            str(concurrency), "-q", "--format", "json"]
+    args = [
+        "--debug",
+        "check",
+        str(spec),
+        "--base-url",
+        emu.url,
+        "--concurrency",
+        str(concurrency),
+        "-q",
+        "--format",
+        "json",
+    ]
     cmd = [*prefix, *args] if prefix else drift(*args)
     emu_before = emu.cpu()
     t = timed(cmd, env)
     emu_after = emu.cpu()
     emu_cpu = emu_after - emu_before if emu_before is not None and emu_after is not None else None
     ideal = records * LATENCY / concurrency
-    return Row(label, records, concurrency, t.wall, t.wall - startup.wall, ideal,
-               t.cpu - startup.cpu, emu_cpu, t.rc, cpu=t.cpu, pre=startup_of(t))
+    return Row(
+        label,
+        records,
+        concurrency,
+        t.wall,
+        t.wall - startup.wall,
+        ideal,
+        t.cpu - startup.cpu,
+        emu_cpu,
+        t.rc,
+        cpu=t.cpu,
+        pre=startup_of(t),
+    )
+
+
+@dataclass
+class Floor:
+    """Bare httpx (bench/floor.py) for one row: set-up excluded, like the fetch phase."""
+
+    records: int
+    concurrency: int
+    wall: float
+    cpu: float
+
+    @property
+    def ratio(self) -> float:
+        return self.wall / (self.records * LATENCY / self.concurrency)
+
+    @property
+    def cpu_per_k(self) -> float:
+        return self.cpu / self.records * 1000
+
+
+def floor_run(emu: EmulatorProcess, records: int, concurrency: int, repeats: int) -> Floor:
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, str(BENCH / "floor.py"), emu.url, str(records), str(concurrency)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(out.stdout))
+    return Floor(
+        records,
+        concurrency,
+        min(r["wall"] for r in runs),
+        statistics.median(r["cpu"] for r in runs),
+    )
+
+
+def fmt_floor(rows: list[Row], floors: list[Floor]) -> list[str]:
+    out = [
+        "| conc | records | ideal s | drift fetch-phase ratio | bare httpx ratio "
+        "| drift CPU s/1k (fetch phase) | bare httpx CPU s/1k | drift's own CPU s/1k |",
+        "|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r, f in zip(rows, floors, strict=True):
+        out.append(
+            f"| {r.concurrency} | {r.records} | {r.ideal:.2f} | {r.fetch_ratio:.2f} "
+            f"| {f.ratio:.2f} | {r.fetch_cpu_per_k:.2f} | {f.cpu_per_k:.2f} "
+            f"| {r.fetch_cpu_per_k - f.cpu_per_k:.2f} |"
+        )
+    return out
 
 
 def best_of(runs: list[Row]) -> Row:
@@ -229,14 +313,24 @@ def sweep(emu: EmulatorProcess, spec: Path, startup: Timed, repeats: int) -> lis
     rows: list[Row] = []
     for size in (64, 16, 8, 4):
         runs = [
-            check_run(emu, spec, N, 64, startup, f"POOL_SIZE={size}",
-                      prefix=[sys.executable, str(BENCH / "pool_child.py")],
-                      extra_env={"DRIFT_BENCH_POOL_SIZE": str(size)})
+            check_run(
+                emu,
+                spec,
+                N,
+                64,
+                startup,
+                f"POOL_SIZE={size}",
+                prefix=[sys.executable, str(BENCH / "pool_child.py")],
+                extra_env={"DRIFT_BENCH_POOL_SIZE": str(size)},
+            )
             for _ in range(repeats)
         ]
         for r in runs:
-            print(f"  POOL_SIZE={size}: net {r.net:.2f}s ratio {r.ratio:.2f} "
-                  f"cpu/1k {r.cpu_per_k:.2f}s rc {r.rc}", flush=True)
+            print(
+                f"  POOL_SIZE={size}: net {r.net:.2f}s ratio {r.ratio:.2f} "
+                f"cpu/1k {r.cpu_per_k:.2f}s rc {r.rc}",
+                flush=True,
+            )
         row = best_of(runs)
         row.cpu_net = statistics.median(r.cpu_net for r in runs)
         row.cpu = statistics.median(r.cpu for r in runs)
@@ -262,8 +356,11 @@ def main() -> int:
     cores = os.cpu_count()
     print(f"os.cpu_count() = {cores}; python {platform.python_version()}", flush=True)
     startup, startup_walls = measure_startup()
-    print(f"drift --version: median {startup.wall:.3f}s wall, {startup.cpu:.3f}s CPU "
-          f"(runs: {', '.join(f'{w:.3f}' for w in startup_walls)})", flush=True)
+    print(
+        f"drift --version: median {startup.wall:.3f}s wall, {startup.cpu:.3f}s CPU "
+        f"(runs: {', '.join(f'{w:.3f}' for w in startup_walls)})",
+        flush=True,
+    )
 
     with tempfile.TemporaryDirectory(prefix="drift-bench-") as name:
         tmp = Path(name)
@@ -272,45 +369,71 @@ def main() -> int:
         write_spec(spec_sub, N, SEED, first=SUBSET)
         write_spec(spec_big, VALIDATE_N, SEED)
 
-        validate = min((timed(drift("validate", str(spec_big))) for _ in range(opts.repeats)),
-                       key=lambda t: t.wall)
-        print(f"drift validate ({VALIDATE_N} integrations): {validate.wall:.3f}s wall "
-              f"(rc {validate.rc})", flush=True)
+        validate = min(
+            (timed(drift("validate", str(spec_big))) for _ in range(opts.repeats)),
+            key=lambda t: t.wall,
+        )
+        print(
+            f"drift validate ({VALIDATE_N} integrations): {validate.wall:.3f}s wall "
+            f"(rc {validate.rc})",
+            flush=True,
+        )
 
         emu = EmulatorProcess(tmp, N)
         try:
-            rows = []
-            for records, spec, conc in ((SUBSET, spec_sub, 1), (N, spec_all, 10),
-                                        (N, spec_all, 64)):
-                runs = [check_run(emu, spec, records, conc, startup, "check")
-                        for _ in range(1 if conc == 1 else opts.repeats)]
+            rows, floors = [], []
+            for records, spec, conc in (
+                (SUBSET, spec_sub, 1),
+                (N, spec_all, 10),
+                (N, spec_all, 64),
+            ):
+                repeats = 1 if conc == 1 else opts.repeats
+                runs = [
+                    check_run(emu, spec, records, conc, startup, "check") for _ in range(repeats)
+                ]
                 row = best_of(runs)
                 row.cpu_net = statistics.median(r.cpu_net for r in runs)
                 row.cpu = statistics.median(r.cpu for r in runs)
                 rows.append(row)
-                print(f"  concurrency {conc}: net {row.net:.2f}s ratio {row.ratio:.2f}",
-                      flush=True)
+                floors.append(floor_run(emu, records, conc, repeats))
+                print(
+                    f"  concurrency {conc}: net {row.net:.2f}s ratio {row.ratio:.2f}; "
+                    f"bare httpx ratio {floors[-1].ratio:.2f}, "
+                    f"{floors[-1].cpu_per_k:.2f}s CPU/1k",
+                    flush=True,
+                )
             sweep_lines = sweep(emu, spec_all, startup, opts.repeats) if opts.sweep else None
         finally:
             emu.stop()
 
     c64 = rows[-1]
     worst_cpu = max(r.fetch_cpu_per_k for r in rows)
+    worst_floor = max(floors, key=lambda f: f.cpu_per_k)
     targets = [
-        (f"concurrency 64: wall - start-up ≤ 1.3 x ideal, start-up = the pre-fetch phase "
-         f"({c64.fetch_net:.2f}s vs {1.3 * c64.ideal:.2f}s, ratio {c64.fetch_ratio:.2f}; "
-         f"counting only the interpreter's start-up: {c64.ratio:.2f})", c64.fetch_ratio <= 1.3),
-        (f"client CPU ≤ 1.0 s per 1,000 records, pre-fetch phase excluded (worst "
-         f"{worst_cpu:.2f}s; all but the interpreter: worst "
-         f"{max(r.cpu_per_k for r in rows):.2f}s)", worst_cpu <= 1.0),
-        (f"validate {VALIDATE_N:,} integrations ≤ 1.5 s ({validate.wall:.2f}s)",
-         validate.wall <= 1.5 and validate.rc == 0),
+        (
+            f"concurrency 64: wall - start-up ≤ 1.3 x ideal, start-up = the pre-fetch phase "
+            f"({c64.fetch_net:.2f}s vs {1.3 * c64.ideal:.2f}s, ratio {c64.fetch_ratio:.2f}; "
+            f"counting only the interpreter's start-up: {c64.ratio:.2f})",
+            c64.fetch_ratio <= 1.3,
+        ),
+        (
+            f"client CPU ≤ 1.0 s per 1,000 records, pre-fetch phase excluded (worst "
+            f"{worst_cpu:.2f}s; all but the interpreter: worst "
+            f"{max(r.cpu_per_k for r in rows):.2f}s; bare httpx alone costs "
+            f"{worst_floor.cpu_per_k:.2f}s at concurrency {worst_floor.concurrency})",
+            worst_cpu <= 1.0,
+        ),
+        (
+            f"validate {VALIDATE_N:,} integrations ≤ 1.5 s ({validate.wall:.2f}s)",
+            validate.wall <= 1.5 and validate.rc == 0,
+        ),
         (f"drift --version ≤ 0.25 s (median {startup.wall:.3f}s)", startup.wall <= 0.25),
         ("every check run exited 0 (all records in sync)", all(r.rc == 0 for r in rows)),
     ]
     table = fmt_table(rows)
+    floor_table = fmt_floor(rows, floors)
     print()
-    for line in table:
+    for line in [*table, "", *floor_table]:
         print(line)
     print()
     for text, ok in targets:
@@ -336,6 +459,11 @@ def main() -> int:
             "validate` of the same spec (interpreter, imports, reading and validating the "
             "spec); 'fetch-phase ratio' = (wall - pre-fetch) / ideal, and the fetch-phase CPU "
             "subtracts the pre-fetch CPU likewise.",
+            "",
+            "The same fetches with bare httpx (`bench/floor.py`: the same threads and pools, "
+            "no drift code, set-up excluded), run right after each check:",
+            "",
+            *floor_table,
             "",
             *[f"- **{verdict(ok)}** {text}" for text, ok in targets],
         ]
