@@ -121,7 +121,8 @@ def test_ctrl_c_during_the_fetch_exits_130_at_once(
     env = {**os.environ, "SIGMAMIND_API_KEY": api_key, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "drift", "--debug", "check", str(tmp_path / "spec.yaml"),
-         "--base-url", emu.url, "--concurrency", "4", "--timeout", "60"],
+         "--base-url", emu.url, "--concurrency", "4", "--timeout", "60",
+         "--report", f"json={tmp_path / 'report.json'}"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -138,3 +139,4 @@ def test_ctrl_c_during_the_fetch_exits_130_at_once(
     assert time.monotonic() - started < 5
     assert err.strip() == "drift: interrupted"
     assert out == ""
+    assert list(tmp_path.iterdir()) == [tmp_path / "spec.yaml"]  # no report, no temp file
