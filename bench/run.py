@@ -362,6 +362,19 @@ def main() -> int:
         flush=True,
     )
 
+    wake = json.loads(
+        subprocess.run(
+            [sys.executable, str(BENCH / "wake.py")], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    wake_line = (
+        f"Waking up on this machine (`bench/wake.py`): the same per-response Python work "
+        f"(build an httpx request and response, decode JSON; no I/O) costs "
+        f"{wake['hot_ms']:.3f} ms CPU back to back and {wake['after_sleep_ms']:.3f} ms right "
+        f"after a 50 ms sleep, which is what every request at low concurrency pays."
+    )
+    print(wake_line, flush=True)
+
     with tempfile.TemporaryDirectory(prefix="drift-bench-") as name:
         tmp = Path(name)
         spec_all, spec_sub, spec_big = tmp / "all.yaml", tmp / "sub.yaml", tmp / "big.yaml"
@@ -459,6 +472,8 @@ def main() -> int:
             "validate` of the same spec (interpreter, imports, reading and validating the "
             "spec); 'fetch-phase ratio' = (wall - pre-fetch) / ideal, and the fetch-phase CPU "
             "subtracts the pre-fetch CPU likewise.",
+            "",
+            wake_line,
             "",
             "The same fetches with bare httpx (`bench/floor.py`: the same threads and pools, "
             "no drift code, set-up excluded), run right after each check:",
