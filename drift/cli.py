@@ -6,8 +6,11 @@ Heavy libraries (httpx, jsonschema, deepdiff) are imported inside the commands s
 
 from __future__ import annotations
 
+import errno
 import gc
 import importlib
+import io
+import os
 import sys
 import traceback
 from typing import Any, ClassVar
@@ -97,43 +100,85 @@ def schema_command(which: str) -> int:
     return ExitCode.OK
 
 
-def _print_problems(error: SpecError) -> None:
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"drift: {error}; nothing was checked", err=True)
+def _problem_lines(error: SpecError) -> list[str]:
+    return [*(str(problem) for problem in error.problems), f"drift: {error}; nothing was checked"]
+
+
+def _one_line(exc: click.ClickException) -> str:
+    """click's usage errors take four lines (usage, hint, blank, error); drift's take one,
+    pointing at the help of the command that was used."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
+
+
+class _ClosedStdout(io.TextIOWrapper):
+    """What stdout is when the caller closed it (`>&-`): every write fails, so a command
+    that has output to give says once that it cannot."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def _usable_streams() -> None:
+    """A closed stream is None in Python. Without stderr there is nowhere to complain:
+    it becomes the null device; without stdout, writing the output fails clearly."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout(open(os.devnull, "wb"), encoding="utf-8")  # noqa: SIM115
+
+
+def _tell(lines: list[str]) -> None:
+    """Messages on stderr that never change the exit code: if stderr is gone (a closed
+    pipe), they are dropped and the rest of what Python writes there at exit too."""
+    try:
+        for line in lines:
+            click.echo(line, err=True)
+        sys.stderr.flush()
+    except OSError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stderr.fileno())
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     run_state["debug"] = False  # set by the group's --debug option, per run
+    _usable_streams()
     code: int
+    lines: list[str] = []
     try:
         result: Any = cli.main(args=args, prog_name="drift", standalone_mode=False)
         code = int(result) if isinstance(result, int) else ExitCode.OK
     except click.exceptions.Exit as exc:
         code = exc.exit_code
+    except click.exceptions.NoArgsIsHelpError as exc:
+        lines = [exc.format_message()]  # the help, as asked for by giving nothing
+        code = exc.exit_code
     except click.ClickException as exc:
-        exc.show()
+        lines = [f"drift: error: {_one_line(exc)}"]
         code = exc.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("drift: interrupted", err=True)
+        lines = ["drift: interrupted"]
         code = ExitCode.INTERRUPTED
     except SpecError as exc:
-        _print_problems(exc)
+        lines = _problem_lines(exc)
         code = exc.exit_code
     except DriftError as exc:
-        click.echo(f"drift: error: {scrub_known(str(exc))}", err=True)
+        lines = [f"drift: error: {scrub_known(str(exc))}"]
         code = exc.exit_code
     except Exception as exc:
         if run_state["debug"]:
-            click.echo(scrub_known(traceback.format_exc()), err=True, nl=False)
-        click.echo(
+            lines.append(scrub_known(traceback.format_exc()).rstrip("\n"))
+        lines.append(
             scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")
-            + "(run with --debug for a traceback)",
-            err=True,
+            + "(run with --debug for a traceback)"
         )
         code = ExitCode.INCOMPLETE
+    _tell(lines)
     if argv is None:
         # the process ends now: spare the interpreter's closing full garbage collections
         # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)

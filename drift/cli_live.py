@@ -21,7 +21,7 @@ from drift.cli_common import (
     run_state,
 )
 from drift.errors import ExitCode, UsageError
-from drift.fileio import check_output_path
+from drift.fileio import check_distinct, check_output_path
 from drift.model import Report, Status
 
 if TYPE_CHECKING:
@@ -147,11 +147,13 @@ def check_command(
     record could not be checked.
     """
     from drift.output import write_outputs
-    from drift.spec import load_valid_spec
+    from drift.spec import discover, load_valid_spec
 
     spec_paths = list(paths) or ["specs"]
     extra = parse_reports(reports)
     spec = load_valid_spec(spec_paths)
+    spec_files = [path for path, _ in discover(spec_paths)[0]]
+    check_distinct([path for _, path in extra], spec_files, "--report")
     review = None
     if compare_base:
         from drift.compare import compare_base_view

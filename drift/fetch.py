@@ -70,6 +70,7 @@ class FetchSettings:
 
 
 _DEADLINE = "not checked: deadline reached"
+_STOPPED = "not checked: the run was stopped"
 
 
 def _skip_sniffio_lookups() -> None:
@@ -80,6 +81,16 @@ def _skip_sniffio_lookups() -> None:
     once a fetch starts, so merely importing drift changes nothing."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+def tls_context(base_url: str) -> ssl.SSLContext:
+    """The TLS context for all of a run's pools. Building one that trusts the CA bundle
+    costs ~25 ms of CPU, so there is one per run; plain http (loopback only, redirects
+    off) never does TLS and gets one that trusts no CA at all: it could not verify
+    anything even if it were used (httpx's verify=True would load the bundle anyway)."""
+    if httpx.URL(base_url).scheme == "https":  # lower-cased, whatever the spelling
+        return httpx.create_ssl_context()
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 
 
 class _Run:
@@ -111,14 +122,7 @@ class _Run:
         }
         timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
         limits = httpx.Limits(max_connections=per_pool, max_keepalive_connections=per_pool)
-        # one TLS context for every pool: building one loads the CA bundle (~25 ms CPU
-        # each). Plain http (loopback only, redirects off) never does TLS; its context
-        # trusts no CA at all, so it could not verify anything even if it were used.
-        verify: Any = (
-            httpx.create_ssl_context()
-            if settings.base_url.startswith("https:")
-            else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        )
+        verify = tls_context(settings.base_url)  # one for every pool
         self.clients = [
             httpx.Client(
                 base_url=settings.base_url,
@@ -160,9 +164,12 @@ class _Run:
 
     def _get(self, target: Target, client: httpx.Client) -> Fetched:
         attempts = self.policy.retries + 1
+        failure: Fetched | None = None  # the last attempt's, once there is one
         for attempt in range(attempts):
             if self.bucket:
                 self.bucket.acquire()
+            if self.stop.is_set():  # a wait above ends early when the run stops
+                return failure or self.error(_STOPPED)
             remaining = self.remaining()
             if remaining is not None and remaining <= 0:
                 return self.error(_DEADLINE)
@@ -203,13 +210,13 @@ class _Run:
                 return failure
             self.count(retries=1)
             self.sleep(delay)
-        raise AssertionError("unreachable")
+        return failure or self.error(_STOPPED)
 
     def one(self, target: Target, client: httpx.Client) -> Fetched:
         result = self._get(target, client)
         with self.lock:
             self.done += 1
-            if self.on_done:
+            if self.on_done and not self.stop.is_set():  # nothing shown after the run ends
                 self.on_done(self.done, self.total)
         return result
 
@@ -238,6 +245,14 @@ def _decode(response: httpx.Response, run: _Run) -> Fetched:
         return run.error(
             f"the response is not JSON ({kind}): {run.preview(response)!r}", response.status_code
         )
+
+
+def _close_after(threads: Sequence[threading.Thread], run: _Run) -> None:
+    """Close the pools once the requests nobody waits for have ended."""
+    for thread in threads:
+        if thread.is_alive():
+            thread.join()
+    run.close()
 
 
 def fetch_many(
@@ -291,25 +306,26 @@ def fetch_many(
     ]
     if on_start:
         on_start()
-    interrupted = False
+    completed = False
     try:
         for thread in threads:
             thread.start()
-        finished.wait(run.remaining())  # None: until every worker is done
+        completed = finished.wait(run.remaining())  # None: until every worker is done
         if failures:
             raise failures[0]
         in_time = list(results)  # what a late response brings after the deadline is not kept
-    except KeyboardInterrupt:
-        interrupted = True
-        raise
     finally:
-        # take no new work and end retry waits now; requests in flight end by their
-        # timeout (or the deadline). Ctrl-C does not wait for them.
-        run.stop.set()
-        if not interrupted:
+        # Take no new work and end retry waits now. After a rejected key, the deadline
+        # or Ctrl-C nobody waits for the requests still in flight: the daemon threads end
+        # with them, and the process need not.
+        with run.lock:
+            run.stop.set()
+        if completed and not failures:
             for thread in threads:
-                thread.join()
+                thread.join()  # each has left its loop already
             run.close()
+        else:
+            threading.Thread(target=_close_after, args=(threads, run), daemon=True).start()
     # what is still missing was not checked before the deadline
     checked = [run.error(_DEADLINE) if r is None else r for r in in_time]
     return checked, run.stats

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from drift.errors import OutputError, UsageError
@@ -12,13 +13,37 @@ from drift.errors import OutputError, UsageError
 
 def check_output_path(path: str | Path, what: str = "output") -> None:
     """Refuse, before any work, a path drift could not replace whole: a folder, a device
-    or pipe (writing there would replace it with a plain file), or a missing folder."""
+    or pipe (writing there would replace it with a plain file), a missing folder, or a
+    folder drift cannot create files in (read-only, no permission: tried for real)."""
     target = Path(path).resolve()
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {what} {path}: folder {target.parent} does not exist")
     if target.exists() and not target.is_file():
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise UsageError(f"cannot write {what} {path}: it is {kind}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {what} {path}: cannot create a file in {target.parent}: "
+            f"{exc.strerror or exc}"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def check_distinct(outputs: Sequence[str], inputs: Sequence[Path], flag: str) -> None:
+    """Two outputs on one file would leave only the last; an output on an input file
+    would destroy it. Both are refused before any work."""
+    seen: dict[Path, str] = {}
+    sources = {p.resolve() for p in inputs}
+    for path in outputs:
+        target = Path(path).resolve()
+        if target in sources:
+            raise UsageError(f"{flag} {path} is one of the spec files being read")
+        if target in seen:
+            raise UsageError(f"{flag} {path} and {seen[target]} are the same file")
+        seen[target] = path
 
 
 def _mode_for(target: Path) -> int:
@@ -35,14 +60,33 @@ def _mode_for(target: Path) -> int:
 def write_atomic(path: str | Path, text: str) -> None:
     """Write `text` to a temporary file beside `path`, then rename it into place. A
     symlink is written through: its target is replaced, the link stays."""
-    target = Path(path).resolve()
+    write_all_atomic([(path, text)])
+
+
+def write_all_atomic(files: Sequence[tuple[str | Path, str]]) -> None:
+    """Write several files whole, or none of them: every temporary file is written first,
+    and only then are they all renamed into place."""
+    staged: list[tuple[str, Path]] = []
     try:
-        _replace(target, text)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        for path, text in files:
+            target = Path(path).resolve()
+            try:
+                staged.append((_stage(target, text), target))
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        for tmp, target in staged:
+            try:
+                os.replace(tmp, target)
+            except OSError as exc:
+                raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def _replace(target: Path, text: str) -> None:
+def _stage(target: Path, text: str) -> str:
+    """The finished temporary file for `target`, beside it, with the mode it will have."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
@@ -50,7 +94,7 @@ def _replace(target: Path, text: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(target))
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp

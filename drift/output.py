@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 
 from drift.errors import OutputError
-from drift.fileio import write_atomic
+from drift.fileio import write_all_atomic
 from drift.model import Report
 from drift.reporters import RenderOptions, get_reporter
 
@@ -28,8 +28,7 @@ def write_outputs(
     shown = get_reporter(fmt or "text")(report, RenderOptions(verbose=verbose, color=color))
     if in_actions:
         shown += get_reporter("github")(report, RenderOptions(verbose=verbose))
-    for path, text in files:
-        write_atomic(path, text)
+    write_all_atomic(files)
     emit(shown)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:

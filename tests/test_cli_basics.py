@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
 import pytest
@@ -159,3 +163,52 @@ def test_python_dash_m_drift_works() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"drift, version {__version__}\n"
+
+
+def test_usage_errors_are_one_line(run_cli: RunCli) -> None:
+    code, out, err = run_cli(["validate", "--format", "yaml", "specs"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "drift: error: Invalid value for '--format': 'yaml' is not one of 'text', 'json', "
+        "'github'. (see 'drift validate --help')\n"
+    )
+    code, _, err = run_cli(["frobnicate"])
+    assert (code, err) == (2, "drift: error: No such command 'frobnicate'. (see 'drift --help')\n")
+
+
+def _drift(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SIGMAMIND_API_KEY": "", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "drift", *args],
+        env=env,
+        text=True,
+        timeout=60,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def test_closed_stdout_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("version: 1\nintegrations: {}\n", encoding="utf-8")
+    proc = _drift(["validate", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                  preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 3
+    assert proc.stderr == "drift: error: cannot write the output: stdout is closed\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["frobnicate"], 2), (["check", "--timeout", "0"], 2), (["validate", "/no/such/spec"], 2)],
+)
+def test_no_stderr_keeps_the_exit_code(args: list[str], code: int) -> None:
+    """With stderr closed, or a pipe whose reader has gone, the message is lost but the
+    exit code is not."""
+    closed = _drift(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    preexec_fn=lambda: os.close(2))
+    assert closed.returncode == code
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: every write to stderr is a broken pipe
+    try:
+        broken = _drift(args, stdout=subprocess.DEVNULL, stderr=write_end)
+    finally:
+        os.close(write_end)
+    assert broken.returncode == code

@@ -1,5 +1,8 @@
-"""`python -m drift.emulator`: the same command as `drift emulator`."""
+"""`python -m drift.emulator`: the same command as `drift emulator`, with drift's error
+handling and exit codes."""
 
-from .cli import emulator_command
+import sys
 
-emulator_command(prog_name="python -m drift.emulator")
+from drift.cli import main
+
+main(["emulator", *sys.argv[1:]])

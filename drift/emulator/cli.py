@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import click
 
 from drift.cli_common import FiniteRange
-from drift.fileio import write_atomic
+from drift.errors import ExitCode, UsageError
+from drift.fileio import check_output_path, write_atomic
 from drift.hosts import is_loopback
 
 from .records import EmulatorDataError
@@ -24,7 +26,8 @@ Example:
       http://127.0.0.1:8787/v1/integrations/intg_AuUKK371Spr5
 
 \b
-Exit codes: 0 stopped cleanly (Ctrl-C or SIGTERM); 2 bad data file or options.
+Exit codes: 0 stopped by SIGTERM; 130 stopped by Ctrl-C (SIGINT); 2 bad data
+file or options, the port cannot be used, or --url-file cannot be written.
 """
 
 
@@ -37,6 +40,7 @@ class DataFileError(click.ClickException):
 _SECONDS = FiniteRange(min=0, max=3600)
 _FRACTION = FiniteRange(0, 1)
 _COUNT = click.IntRange(min=0)
+_GENERATE = click.IntRange(min=0, max=1_000_000)  # about 1 GiB of memory at the top
 
 
 @click.command("emulator", epilog=EPILOG)
@@ -115,7 +119,7 @@ _COUNT = click.IntRange(min=0)
 )
 @click.option(
     "--generate",
-    type=_COUNT,
+    type=_GENERATE,
     default=0,
     metavar="N",
     help="Add N synthetic integrations intg_gen00001… (from --seed).",
@@ -190,17 +194,19 @@ def emulator_command(
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 
+    if url_file is not None:
+        check_output_path(url_file, "--url-file")
+
     def ready(url: str) -> None:
         if url_file is not None:
-            try:
-                write_atomic(url_file, url)
-            except OSError as exc:
-                raise click.ClickException(f"cannot write {url_file}: {exc.strerror}") from None
+            write_atomic(url_file, url)
         n = emulator.integration_count
         click.echo(f"SigmaMind emulator listening on {url} (dialect {dialect}, {n} integrations)")
 
     try:
-        emulator.serve_forever(ready)
+        stopped_by = emulator.serve_forever(ready)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise click.ClickException(f"cannot serve on {host}:{port}: {reason}") from None
+        raise UsageError(f"cannot serve on {host}:{port}: {reason}") from None
+    if stopped_by == signal.SIGINT:
+        click.get_current_context().exit(ExitCode.INTERRUPTED)

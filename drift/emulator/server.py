@@ -79,6 +79,7 @@ class Emulator:
         self._stop_event: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        self._stopped_by: signal.Signals | None = None
 
     # -- what tests look at ---------------------------------------------------------------
 
@@ -147,15 +148,20 @@ class Emulator:
         if thread is not None and thread is not threading.current_thread():
             thread.join()
 
-    def serve_forever(self, on_ready: Callable[[str], None] | None = None) -> None:
-        """Serve in this thread until SIGINT, SIGTERM or stop(); `on_ready(url)` once listening."""
+    def serve_forever(self, on_ready: Callable[[str], None] | None = None) -> signal.Signals | None:
+        """Serve in this thread until SIGINT, SIGTERM or stop(); `on_ready(url)` once
+        listening. Returns the signal that stopped it, if one did."""
 
         def ready() -> None:
             if on_ready is not None:
                 on_ready(self.url)
 
-        with suppress(KeyboardInterrupt):
+        self._stopped_by = None
+        try:
             asyncio.run(self._main(ready, signals=True))
+        except KeyboardInterrupt:  # before the handlers were installed
+            return signal.SIGINT
+        return self._stopped_by
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -176,6 +182,11 @@ class Emulator:
         finally:
             ready.set()
 
+    def _signalled(self, sig: signal.Signals) -> None:
+        self._stopped_by = sig
+        if self._stop_event is not None:
+            self._stop_event.set()
+
     async def _main(self, on_listening: Callable[[], None], signals: bool) -> None:
         loop = asyncio.get_running_loop()
         self._stop_event = stop_event = asyncio.Event()
@@ -188,7 +199,7 @@ class Emulator:
             if signals:
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     with suppress(NotImplementedError, RuntimeError, ValueError):
-                        loop.add_signal_handler(sig, stop_event.set)
+                        loop.add_signal_handler(sig, self._signalled, sig)
             on_listening()
             await stop_event.wait()
         finally:

@@ -638,3 +638,79 @@ def test_merge_rejects_reports_from_different_apis(
     code, _, err = run(["report", "merge", "a.json", "b.json"])
     assert code == 2
     assert "the reports come from different APIs" in err
+
+
+# -- report paths are checked before any request -----------------------------------------
+
+
+def test_a_report_over_a_spec_file_is_refused(
+    run: Run, emulator: Make, spec: Path, api_key: str
+) -> None:
+    emu = emulator(DATA)
+    before = spec.read_text(encoding="utf-8")
+    code, out, err = run(
+        ["check", "spec.yaml", "--base-url", emu.url, "--report", "text=spec.yaml"]
+    )
+    assert (code, out) == (2, "")
+    assert err == "drift: error: --report spec.yaml is one of the spec files being read\n"
+    assert spec.read_text(encoding="utf-8") == before
+    assert emu.request_count == 0
+
+
+def test_two_reports_on_one_file_are_refused(
+    run: Run, emulator: Make, spec: Path, api_key: str
+) -> None:
+    emu = emulator(DATA)
+    code, _, err = run(
+        ["check", "spec.yaml", "--base-url", emu.url, "--report", "json=r", "--report", "text=./r"]
+    )
+    assert code == 2
+    assert err == "drift: error: --report ./r and r are the same file\n"
+    assert emu.request_count == 0
+
+
+@pytest.mark.parametrize("path", ["/proc/drift-report.json", "/proc/version"])
+def test_a_report_where_no_file_can_be_created_is_refused_up_front(
+    run: Run, emulator: Make, spec: Path, api_key: str, path: str
+) -> None:
+    """Tried for real before any request (a read-only mount, a folder without write
+    permission, /proc even for root), not found out after the whole check."""
+    emu = emulator(DATA)
+    code, out, err = run(["check", "spec.yaml", "--base-url", emu.url, "--report", f"json={path}"])
+    assert (code, out) == (2, "")
+    assert f"cannot write report {path}: cannot create a file in /proc:" in err
+    assert err.count("\n") == 1
+    assert emu.request_count == 0
+
+
+def test_reports_are_written_all_or_none(
+    run: Run,
+    emulator: Make,
+    spec: Path,
+    api_key: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """If the second report cannot be written, the first is not left behind either."""
+    import drift.fileio
+
+    emu = emulator(DATA)
+    first, second = tmp_path / "a.json", tmp_path / "b.txt"
+    first.write_text("old\n", encoding="utf-8")
+    real_stage = drift.fileio._stage
+
+    def failing(target: Path, text: str) -> str:
+        if target.name == "b.txt":
+            raise OSError(28, "No space left on device")
+        return real_stage(target, text)
+
+    monkeypatch.setattr(drift.fileio, "_stage", failing)
+    code, out, err = run(
+        ["check", "spec.yaml", "--base-url", emu.url,
+         "--report", f"json={first}", "--report", f"text={second}"]
+    )
+    assert (code, out) == (3, "")
+    assert err == f"drift: error: cannot write {second}: No space left on device\n"
+    assert first.read_text(encoding="utf-8") == "old\n"
+    assert not second.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import ssl
+import threading
 import time
 from collections.abc import Callable
 
@@ -13,7 +15,7 @@ import pytest
 
 from drift.check import run_check
 from drift.errors import CredentialsError, Location, UsageError
-from drift.fetch import FetchSettings, Target, fetch_many
+from drift.fetch import FetchSettings, Target, fetch_many, tls_context
 from drift.hosts import check_base_url
 from drift.model import Status
 from drift.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
@@ -357,3 +359,99 @@ def test_base_url_refused(url: str) -> None:
 def test_base_url_loopback_lookalike_refused(url: str) -> None:
     with pytest.raises(UsageError):
         check_base_url(url)
+
+
+# -- stopping ------------------------------------------------------------------------------
+
+
+def test_no_request_goes_out_after_a_rejected_key() -> None:
+    """Workers waiting out a Retry-After when the key is rejected send nothing more."""
+    seen: list[str] = []
+    rejected = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        if request.url.path.endswith("intg_0"):
+            # reject only once the others are in their backoff
+            while len(seen) < 4:
+                time.sleep(0.001)
+            rejected.set()
+            return httpx.Response(401)
+        return httpx.Response(503, headers={"Retry-After": "30"})
+
+    # no sleep injected: the run's own stop-aware wait, as in real use
+    with pytest.raises(CredentialsError):
+        fetch_many(
+            [Target(f"intg_{i}", None) for i in range(4)],
+            FetchSettings(
+                base_url="https://api.test", api_key=Secret(API_KEY), concurrency=4, retries=3
+            ),
+            transport=httpx.MockTransport(handler),
+        )
+    assert rejected.is_set()
+    time.sleep(0.05)  # a worker that wrongly went on would have sent its retry by now
+    assert len(seen) == 4
+
+
+def test_no_request_goes_out_after_a_rejected_key_with_max_rps() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(401)
+
+    with pytest.raises(CredentialsError):
+        fetch_many(
+            [Target(f"intg_{i}", None) for i in range(6)],
+            FetchSettings(
+                base_url="https://api.test", api_key=Secret(API_KEY), concurrency=6, max_rps=2.0
+            ),
+            transport=httpx.MockTransport(handler),
+        )
+    time.sleep(0.05)
+    assert len(seen) == 1  # the others were waiting for a token when the key was rejected
+
+
+@pytest.mark.parametrize("trigger", ["rejected key", "deadline"])
+def test_the_run_does_not_wait_for_requests_in_flight(trigger: str) -> None:
+    """After a rejected key or the deadline, fetch_many returns while a slow request is
+    still being answered; the request ends on its own later."""
+    release, slow_done = threading.Event(), threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("slow"):
+            release.wait(10)
+            slow_done.set()
+            return httpx.Response(200, json=RECORD)
+        if trigger == "rejected key":
+            time.sleep(0.05)  # the slow request is in flight by now
+            return httpx.Response(401)
+        return httpx.Response(200, json=RECORD)
+
+    targets = [Target("intg_slow", None), Target("intg_fast", None)]
+    transport = httpx.MockTransport(handler)
+    try:
+        if trigger == "rejected key":
+            with pytest.raises(CredentialsError):
+                fetch_many(targets, settings(concurrency=2), transport=transport)
+        else:
+            results, _ = fetch_many(
+                targets, settings(concurrency=2, deadline=0.2), transport=transport
+            )
+            assert results[0].message == "not checked: deadline reached"
+            assert results[1].kind == "ok"
+        assert not slow_done.is_set()
+    finally:
+        release.set()
+    assert slow_done.wait(10)
+
+
+@pytest.mark.parametrize(
+    ("url", "verifies"),
+    [("https://api.test", True), ("HTTPS://api.test", True), ("http://127.0.0.1:8787", False)],
+)
+def test_tls_context_verifies_every_https_spelling(url: str, verifies: bool) -> None:
+    context = tls_context(url)
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    # plain http gets a context that trusts nothing: it cannot verify anything at all
+    assert (context.cert_store_stats()["x509_ca"] > 0) is verifies
