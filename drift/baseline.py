@@ -81,7 +81,9 @@ def render_baseline(
     kept = [r for r in previous if r.integration not in checked]
     rules += [(r.integration, r.path, r.reason, r.until) for r in kept]
     lines = [
-        f"{MARKER} written {today.isoformat()} from {len(report.results)} integrations.",
+        f"{MARKER} written {today.isoformat()} from {len(checked)} checked "
+        f"integration{'' if len(checked) == 1 else 's'}"
+        + (f" ({len(kept)} earlier rules kept)." if kept else "."),
         "# Regenerate with `drift baseline`; delete entries as the drift is fixed.",
         "version: 1",
         "ignore:" if rules else "ignore: []",

@@ -45,7 +45,9 @@ def emit(text: str, err: bool = False) -> None:
 
 
 def color_wanted() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    """Colour on a terminal, unless NO_COLOR is set to something (no-color.org: an
+    empty NO_COLOR does not count)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,10 +131,16 @@ def pop_api_options(kwargs: dict[str, Any]) -> dict[str, Any]:
 def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
     """FetchSettings from the API options and the environment (the key comes only from
     there). Raises before any request when the URL or the key is unusable."""
+    from drift.errors import UsageError
     from drift.fetch import FetchSettings
     from drift.hosts import DEFAULT_BASE_URL, check_api_key, check_base_url
     from drift.secret import Secret
 
+    # an empty value is a mistake (`--base-url "$UNSET"`), not a request for the default
+    if opts["base_url"] is not None and not opts["base_url"].strip():
+        raise UsageError("--base-url is empty")
+    if not opts["api_key_env"].strip():
+        raise UsageError("--api-key-env is empty")
     url = check_base_url(
         opts["base_url"] or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,7 +125,8 @@ def compare_base_view(ref: str, paths: Sequence[str], head: Spec) -> Review:
     check already loaded from the working tree."""
     base_spec = Spec()
     for path in paths:
-        side = load_side(f"{ref}:{path}")
+        # the working tree's path, as git sees it from here (absolute paths too)
+        side = load_side(f"{ref}:{os.path.relpath(path)}")
         base_spec.integrations.extend(side.integrations)
         base_spec.files.extend(side.files)
     base_spec.integrations.sort(key=lambda i: i.name)

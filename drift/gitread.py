@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -41,15 +42,10 @@ def git_files(ref: str, path: str) -> list[tuple[str, str]]:
             f"unknown git revision {ref!r} (is this a git checkout, and is the ref fetched?)"
         ) from None
     prefix = _git("rev-parse", "--show-prefix").strip()
-    listing = _git(
-        "ls-tree",
-        "-r",
-        "--name-only",
-        "--full-tree",
-        ref,
-        "--",
-        str(Path(prefix) / path) if path != "." else prefix or ".",
-    )
+    in_repo = os.path.normpath(Path(prefix) / path)  # relative to the repository's top
+    if in_repo == ".." or in_repo.startswith(("../", "/")):
+        raise UsageError(f"{path} is outside the git repository")
+    listing = _git("ls-tree", "-r", "--name-only", "--full-tree", ref, "--", in_repo)
     names = sorted(n for n in listing.splitlines() if n.endswith(SPEC_SUFFIXES))
     if not names:
         raise UsageError(f"no *.yaml or *.yml files at {ref}:{path}")

@@ -18,6 +18,8 @@ from drift.matchers import looks_sensitive
 from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
 from drift.spec import build_spec, load_spec
 
+_SHOWN_FAILURES = 3
+
 
 class ImportFailed(DriftError):
     exit_code = ExitCode.INCOMPLETE
@@ -113,7 +115,13 @@ def build(
             )
         )
     if failures:
-        raise ImportFailed("nothing written; " + "; ".join(failures))
+        # one line stays readable: the first few failures, then how many more
+        shown = "; ".join(failures[:_SHOWN_FAILURES])
+        more = len(failures) - _SHOWN_FAILURES
+        raise ImportFailed(
+            f"nothing written; {len(failures)} of {len(targets)} failed: {shown}"
+            + (f"; and {more} more" if more > 0 else "")
+        )
     return out
 
 

@@ -28,6 +28,15 @@ class Status(str, enum.Enum):
 MARKS = {"changed": "~", "added": "+", "removed": "-"}
 
 
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (line breaks, terminal escapes,
+    bidi controls) written as its escape, like `\\n` or `\\x1b`: live data ends up in
+    line-oriented reports and on terminals, where it must not forge a line or a colour."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference: `kind` is changed, added (live only) or removed (spec only).
@@ -45,6 +54,10 @@ class Change:
     note: str | None = None
     disposition: str = "drift"
 
+    def __post_init__(self) -> None:
+        # paths carry live header names
+        object.__setattr__(self, "path", printable(self.path))
+
     @property
     def counts(self) -> bool:
         return self.disposition == "drift"
@@ -57,6 +70,10 @@ class Change:
 class ErrorInfo:
     message: str
     http_status: int | None = None
+
+    def __post_init__(self) -> None:
+        # messages quote live ids, response bodies and exception texts
+        object.__setattr__(self, "message", printable(self.message))
 
 
 @dataclass(frozen=True)

@@ -189,8 +189,12 @@ def _drift(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str
 
 def test_closed_stdout_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("version: 1\nintegrations: {}\n", encoding="utf-8")
-    proc = _drift(["validate", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                  preexec_fn=lambda: os.close(1))
+    proc = _drift(
+        ["validate", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+    )
     assert proc.returncode == 3
     assert proc.stderr == "drift: error: cannot write the output: stdout is closed\n"
 
@@ -202,8 +206,9 @@ def test_closed_stdout_is_one_clear_error(tmp_path: Path) -> None:
 def test_no_stderr_keeps_the_exit_code(args: list[str], code: int) -> None:
     """With stderr closed, or a pipe whose reader has gone, the message is lost but the
     exit code is not."""
-    closed = _drift(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    preexec_fn=lambda: os.close(2))
+    closed = _drift(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.close(2)
+    )
     assert closed.returncode == code
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody reads: every write to stderr is a broken pipe
@@ -212,3 +217,36 @@ def test_no_stderr_keeps_the_exit_code(args: list[str], code: int) -> None:
     finally:
         os.close(write_end)
     assert broken.returncode == code
+
+
+@pytest.mark.parametrize(
+    ("tty", "no_color", "wanted"),
+    [(True, None, True), (True, "1", False), (True, "", True), (False, None, False)],
+)
+def test_colour_only_on_a_terminal_and_never_with_no_color(
+    monkeypatch: pytest.MonkeyPatch, tty: bool, no_color: str | None, wanted: bool
+) -> None:
+    from drift.cli_common import color_wanted
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    assert color_wanted() is wanted
+
+
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        (["--base-url", ""], "--base-url is empty"),
+        (["--api-key-env", " "], "--api-key-env is empty"),
+    ],
+)
+def test_empty_api_options_are_usage_errors(
+    run_cli: RunCli, tmp_path: Path, flag: list[str], message: str
+) -> None:
+    spec = tmp_path / "a.yaml"
+    spec.write_text("version: 1\nintegrations: {}\n", encoding="utf-8")
+    code, out, err = run_cli(["check", str(spec), *flag])
+    assert (code, out, err) == (2, "", f"drift: error: {message}\n")

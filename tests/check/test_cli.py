@@ -432,6 +432,33 @@ def test_check_compare_base(run: Run, emulator: Make, git_repo: Path, api_key: s
     assert Path("r.md").read_text(encoding="utf-8").startswith("### This change to the spec")
 
 
+def test_compare_base_takes_absolute_and_relative_paths(
+    run: Run, emulator: Make, git_repo: Path, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI passes $GITHUB_WORKSPACE/specs; from a subfolder, ../specs works too."""
+    data = json.loads(json.dumps(DATA))
+    data["auth"][0]["headers"] = {"X-Team": "mobile"}
+    emu = emulator(data)
+    absolute = str(git_repo / "specs")
+    code, out, err = run(
+        ["check", absolute, "--base-url", emu.url, "-q", "--compare-base", "HEAD~1"]
+    )
+    assert "Spec changes HEAD~1:" in out, err
+    assert '~ /headers/X-Team: "web" -> "mobile"' in out
+    (git_repo / "sub").mkdir()
+    monkeypatch.chdir(git_repo / "sub")
+    code, out2, _ = run(
+        ["check", "../specs", "--base-url", emu.url, "-q", "--compare-base", "HEAD~1"]
+    )
+    assert '~ /headers/X-Team: "web" -> "mobile"' in out2
+    outside = git_repo.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "a.yaml").write_text(SPEC, encoding="utf-8")
+    code, _, err = run(["check", str(outside), "--base-url", emu.url, "--compare-base", "HEAD"])
+    assert code == 2
+    assert "is outside the git repository" in err
+
+
 # -- import --------------------------------------------------------------------------------
 
 IMPORT_DATA = {
@@ -542,6 +569,41 @@ def test_import_failure_writes_nothing(
     assert code == 3
     assert "intg_Nope: not found (HTTP 404)" in err
     assert not (tmp_path / "n.yaml").exists()
+
+
+def test_import_failures_are_summed_up_on_one_short_line(
+    run: Run, emulator: Make, spec: Path, api_key: str
+) -> None:
+    emu = emulator(IMPORT_DATA)
+    missing = [f"intg_Nope{i}" for i in range(6)]
+    code, out, err = run(["import", "intg_Im1", *missing, "--base-url", emu.url])
+    assert (code, out) == (3, "")
+    assert err == (
+        "drift: error: nothing written; 6 of 7 failed: intg_Nope0: not found (HTTP 404); "
+        "intg_Nope1: not found (HTTP 404); intg_Nope2: not found (HTTP 404); and 3 more\n"
+    )
+
+
+def test_import_from_file_takes_comments_and_points_at_bad_lines(
+    run: Run, emulator: Make, spec: Path, api_key: str, tmp_path: Path
+) -> None:
+    emu = emulator(IMPORT_DATA)
+    ids = tmp_path / "ids.txt"
+    ids.write_text("# the shop\nintg_Im1:auth_Im1  # payments\n\n  intg_Im2\n", encoding="utf-8")
+    code, out, err = run(["import", "--from-file", str(ids), "--base-url", emu.url])
+    assert code == 0, err
+    assert "payments_hub:" in out and "crm:" in out
+    ids.write_text("intg_Im1\nnot an id\n", encoding="utf-8")
+    code, _, err = run(["import", "--from-file", str(ids), "--base-url", emu.url])
+    assert code == 2
+    assert err == f"drift: error: {ids}:2: 'not an id' is not INTEGRATION_ID[:AUTH_ID]\n"
+    assert emu.request_count == 3  # the first run only: 2 integrations, 1 auth record
+
+
+def test_import_merge_needs_an_output_file(run: Run, spec: Path, api_key: str) -> None:
+    code, out, err = run(["import", "intg_Im1", "--merge"])
+    assert (code, out) == (2, "")
+    assert err == "drift: error: --merge adds to the spec file given with -o; -o FILE is missing\n"
 
 
 # -- baseline ------------------------------------------------------------------------------
@@ -706,8 +768,16 @@ def test_reports_are_written_all_or_none(
 
     monkeypatch.setattr(drift.fileio, "_stage", failing)
     code, out, err = run(
-        ["check", "spec.yaml", "--base-url", emu.url,
-         "--report", f"json={first}", "--report", f"text={second}"]
+        [
+            "check",
+            "spec.yaml",
+            "--base-url",
+            emu.url,
+            "--report",
+            f"json={first}",
+            "--report",
+            f"text={second}",
+        ]
     )
     assert (code, out) == (3, "")
     assert err == f"drift: error: cannot write {second}: No space left on device\n"

@@ -257,3 +257,49 @@ def test_a_selection_that_matches_nothing_is_a_usage_error(run: Run, demo: str) 
         "0 drifted, 0 not found, 0 errors, 0 in sync (0 total)",
         "0 drifted, 0 not found, 0 errors, 1 in sync (1 total)",
     ]
+
+
+def test_live_text_cannot_forge_report_lines_or_terminal_escapes() -> None:
+    """A live header name, a live id and an error body with line breaks and escape codes
+    come out escaped in every format; the JUnit file stays valid XML."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    from drift.check import judge
+    from drift.errors import Location
+    from drift.model import Report, RunStats
+    from drift.reporters import RenderOptions, get_reporter
+    from drift.spec import DesiredIntegration
+
+    here = Location("s.yaml", 1, 1)
+    forged = "X-Name\x1b[31m\nFAKE: line\u202e"
+    drifted = judge(
+        DesiredIntegration("a", "intg_A", None, "API_KEY", {}, here, here),
+        Fetched(
+            "ok",
+            body={
+                "integrationId": "intg_A",
+                "authentication": {"authType": "API_KEY", "headers": {forged: "v"}},
+            },
+        ),
+    )
+    mismatch = judge(
+        DesiredIntegration("b", "intg_B", "auth_B", "API_KEY", None, here, here),
+        Fetched(
+            "ok",
+            body={"authId": "auth_B\n\x1b[2Jx", "integrationId": "intg_B", "authType": "API_KEY"},
+        ),
+    )
+    failed = judge(
+        DesiredIntegration("c", "intg_C", None, "API_KEY", None, here, here),
+        Fetched("error", message="HTTP 500 after 1 attempt: oops\r\x1b[0mOK"),
+    )
+    report = Report("https://api.test", [drifted, mismatch, failed], RunStats())
+    for fmt in ("text", "markdown", "github", "junit", "json"):
+        out = get_reporter(fmt)(report, RenderOptions())
+        assert "\x1b" not in out and "\r" not in out and "\u202e" not in out, fmt
+        assert not any(line.lstrip("#:* ").startswith("FAKE") for line in out.splitlines()), fmt
+    text = get_reporter("text")(report, RenderOptions())
+    assert '+ /headers/X-Name\\x1b[31m\\nFAKE: line\\u202e: "v" (live only)' in text
+    ET.fromstring(get_reporter("junit")(report, RenderOptions()))
+    json.loads(get_reporter("json")(report, RenderOptions()))

@@ -106,7 +106,8 @@ def test_escaping_of_file_title_and_message() -> None:
     )
     assert lines[1] == (
         "::error file=specs/a%2Cb%3Ac%25.yaml,line=10,col=3,title=drift%3A e could not be checked::"
-        "intg_x / auth_x: HTTP 502: 50%25 of%0Athe body, with: colons%0D%0A"
+        # the model already wrote the line breaks as escapes; the annotation escapes % too
+        "intg_x / auth_x: HTTP 502: 50%25 of\\nthe body, with: colons\\r\\n"
     )
 
 
