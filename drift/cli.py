@@ -6,6 +6,7 @@ Heavy libraries (httpx, jsonschema, deepdiff) are imported inside the commands s
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import importlib
@@ -19,7 +20,7 @@ import click
 
 from drift import __version__
 from drift.cli_common import emit, epilog, run_state
-from drift.errors import DriftError, ExitCode, SpecError
+from drift.errors import DriftError, ExitCode, SpecError, printable
 from drift.secret import scrub_known
 
 
@@ -114,6 +115,9 @@ def _one_line(exc: click.ClickException) -> str:
     return message
 
 
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT})
+
+
 class _ClosedStdout(io.TextIOWrapper):
     """What stdout is when the caller closed it (`>&-`): every write fails, so a command
     that has output to give says once that it cannot."""
@@ -136,11 +140,29 @@ def _tell(lines: list[str]) -> None:
     pipe), they are dropped and the rest of what Python writes there at exit too."""
     try:
         for line in lines:
-            click.echo(line, err=True)
+            for part in line.split("\n"):  # a traceback, the help: several lines
+                click.echo(printable(part), err=True)
         sys.stderr.flush()
     except OSError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stderr.fileno())
+
+
+def _output_failed(reason: str) -> tuple[list[str], int]:
+    """stdout cannot take the output: say so once, and keep Python's own flush at exit
+    from failing again on it."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return [f"drift: error: cannot write the output: {reason}"], ExitCode.INCOMPLETE
+
+
+def _internal_error(exc: Exception) -> tuple[list[str], int]:
+    lines = [scrub_known(traceback.format_exc()).rstrip("\n")] if run_state["debug"] else []
+    lines.append(
+        scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")
+        + "(run with --debug for a traceback)"
+    )
+    return lines, ExitCode.INCOMPLETE
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -170,14 +192,15 @@ def main(argv: list[str] | None = None) -> None:
     except DriftError as exc:
         lines = [f"drift: error: {scrub_known(str(exc))}"]
         code = exc.exit_code
+    except SystemExit:
+        # only click raises it in here: a broken pipe while it writes help or the version
+        lines, code = _output_failed("Broken pipe")
     except Exception as exc:
-        if run_state["debug"]:
-            lines.append(scrub_known(traceback.format_exc()).rstrip("\n"))
-        lines.append(
-            scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")
-            + "(run with --debug for a traceback)"
-        )
-        code = ExitCode.INCOMPLETE
+        if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
+            # click writing help or the version to a full disk or a closed stream
+            lines, code = _output_failed(exc.strerror or str(exc))
+        else:
+            lines, code = _internal_error(exc)
     _tell(lines)
     if argv is None:
         # the process ends now: spare the interpreter's closing full garbage collections

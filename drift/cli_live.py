@@ -108,6 +108,17 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
         progress.close()
 
 
+def _not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
+    """A .yaml report inside a spec folder would be read as a spec by the next run."""
+    from drift.spec import SPEC_SUFFIXES
+
+    folders = [Path(p).resolve() for p in spec_paths if Path(p).is_dir()]
+    for path in outputs:
+        target = Path(path).resolve()
+        if target.suffix in SPEC_SUFFIXES and any(target.is_relative_to(f) for f in folders):
+            raise UsageError(f"--report {path} is inside a spec folder: the next run would read it")
+
+
 @click.command(
     "check",
     epilog=epilog(
@@ -153,7 +164,8 @@ def check_command(
     extra = parse_reports(reports)
     spec = load_valid_spec(spec_paths)
     spec_files = [path for path, _ in discover(spec_paths)[0]]
-    check_distinct([path for _, path in extra], spec_files, "--report")
+    check_distinct([path for _, path in extra], spec_files, "--report", "spec files being read")
+    _not_in_spec_folders([path for _, path in extra], spec_paths)
     review = None
     if compare_base:
         from drift.compare import compare_base_view

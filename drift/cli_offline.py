@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from drift.cli_common import color_wanted, emit, epilog, parse_reports
@@ -71,11 +73,14 @@ def report_group() -> None:
 def merge_command(files: tuple[str, ...], fmt: str, reports: tuple[str, ...], verbose: bool) -> int:
     """Combine JSON reports (for example of `check --shard K/N` jobs) into one; the
     summary and exit code are recomputed."""
+    from drift.fileio import check_distinct
     from drift.merge import merge
     from drift.output import write_outputs
 
-    report = merge(files)
-    write_outputs(
-        report, fmt, parse_reports(reports), verbose=verbose, color=color_wanted(), emit=emit
+    extra = parse_reports(reports)
+    check_distinct(
+        [path for _, path in extra], [Path(f) for f in files], "--report", "reports being merged"
     )
+    report = merge(files)
+    write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
     return report.exit_code

@@ -126,7 +126,9 @@ def compare_base_view(ref: str, paths: Sequence[str], head: Spec) -> Review:
     base_spec = Spec()
     for path in paths:
         # the working tree's path, as git sees it from here (absolute paths too)
-        side = load_side(f"{ref}:{os.path.relpath(path)}")
+        # both sides resolved: a symlinked workspace (macOS /tmp, CI) is still inside
+        here = os.path.relpath(os.path.realpath(path), os.path.realpath(os.getcwd()))
+        side = load_side(f"{ref}:{here}")
         base_spec.integrations.extend(side.integrations)
         base_spec.files.extend(side.files)
     base_spec.integrations.sort(key=lambda i: i.name)

@@ -84,3 +84,12 @@ class CredentialsError(FetchError):
 
 class OutputError(DriftError):
     """A report or generated file could not be written: the results did not all arrive."""
+
+
+def printable(text: str) -> str:
+    """`text` with every character that is not printable (line breaks, terminal escapes,
+    bidi controls) written as its escape, like `\\n` or `\\x1b`: live data ends up in
+    line-oriented reports and on terminals, where it must not forge a line or a colour."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

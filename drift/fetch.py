@@ -24,7 +24,7 @@ from urllib.parse import quote
 import httpx
 
 from drift import __version__
-from drift.errors import CredentialsError
+from drift.errors import CredentialsError, printable
 from drift.model import RunStats
 from drift.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.secret import Secret
@@ -70,6 +70,7 @@ class FetchSettings:
 
 
 _DEADLINE = "not checked: deadline reached"
+_GRACE = 1.0  # seconds a failed run waits for the requests still in flight
 _STOPPED = "not checked: the run was stopped"
 
 
@@ -146,7 +147,9 @@ class _Run:
             self.stats.throttled += throttled
 
     def error(self, message: str, status: int | None = None) -> Fetched:
-        return Fetched("error", message=self.s.api_key.scrub(message), http_status=status)
+        # messages quote response bodies: no line breaks or terminal escapes from them
+        text = printable(self.s.api_key.scrub(message))
+        return Fetched("error", message=text, http_status=status)
 
     def preview(self, response: httpx.Response) -> str:
         text = response.text.strip().replace("\n", " ")
@@ -274,10 +277,11 @@ def fetch_many(
     failures: list[BaseException] = []
     claim = itertools.count()  # next() is atomic: every index goes to exactly one worker
     workers = max(1, min(settings.concurrency, len(targets)))
-    live = [workers]
+    live = workers
     finished = threading.Event()
 
     def work(client: httpx.Client) -> None:
+        nonlocal live
         try:
             while not run.stop.is_set():
                 index = next(claim)
@@ -289,8 +293,8 @@ def fetch_many(
             run.stop.set()  # now, before another worker takes its next target
         finally:
             with run.lock:
-                live[0] -= 1
-                if live[0] == 0 or failures:
+                live -= 1
+                if live == 0 or failures:
                     finished.set()
 
     # Plain daemon threads, each pulling the next index, spread over the pools: measured
@@ -306,21 +310,27 @@ def fetch_many(
     ]
     if on_start:
         on_start()
-    completed = False
     try:
         for thread in threads:
             thread.start()
-        completed = finished.wait(run.remaining())  # None: until every worker is done
+        finished.wait(run.remaining())  # None: until every worker is done
         if failures:
             raise failures[0]
         in_time = list(results)  # what a late response brings after the deadline is not kept
     finally:
-        # Take no new work and end retry waits now. After a rejected key, the deadline
-        # or Ctrl-C nobody waits for the requests still in flight: the daemon threads end
-        # with them, and the process need not.
+        # Take no new work and end retry waits now. Requests in flight are not waited for
+        # after the deadline or Ctrl-C, and only briefly after a rejected key (they
+        # usually end at once): the daemon threads end with them, the process need not.
         with run.lock:
             run.stop.set()
-        if completed and not failures:
+        if failures:
+            give_up = time.monotonic() + _GRACE
+            for thread in threads:
+                if thread.is_alive():
+                    thread.join(max(0.0, give_up - time.monotonic()))
+        with run.lock:
+            all_done = live == 0
+        if all_done:
             for thread in threads:
                 thread.join()  # each has left its loop already
             run.close()

@@ -15,6 +15,8 @@ def check_output_path(path: str | Path, what: str = "output") -> None:
     """Refuse, before any work, a path drift could not replace whole: a folder, a device
     or pipe (writing there would replace it with a plain file), a missing folder, or a
     folder drift cannot create files in (read-only, no permission: tried for real)."""
+    if str(path).endswith(("/", os.sep)):
+        raise UsageError(f"cannot write {what} {path}: that names a folder, not a file")
     target = Path(path).resolve()
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {what} {path}: folder {target.parent} does not exist")
@@ -32,7 +34,9 @@ def check_output_path(path: str | Path, what: str = "output") -> None:
     os.unlink(probe)
 
 
-def check_distinct(outputs: Sequence[str], inputs: Sequence[Path], flag: str) -> None:
+def check_distinct(
+    outputs: Sequence[str], inputs: Sequence[Path], flag: str, inputs_are: str
+) -> None:
     """Two outputs on one file would leave only the last; an output on an input file
     would destroy it. Both are refused before any work."""
     seen: dict[Path, str] = {}
@@ -40,7 +44,7 @@ def check_distinct(outputs: Sequence[str], inputs: Sequence[Path], flag: str) ->
     for path in outputs:
         target = Path(path).resolve()
         if target in sources:
-            raise UsageError(f"{flag} {path} is one of the spec files being read")
+            raise UsageError(f"{flag} {path} is one of the {inputs_are}")
         if target in seen:
             raise UsageError(f"{flag} {path} and {seen[target]} are the same file")
         seen[target] = path

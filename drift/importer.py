@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -60,7 +59,26 @@ def snake_name(text: str, fallback: str) -> str:
 
 
 def _one_line(text: object) -> str:
-    return re.sub(r"[\x00-\x1f\x7f]+", " ", str(text))[:200]
+    """Text for a YAML comment: anything YAML could take for a line break (U+2028, NEL)
+    or a terminal for a command becomes a space."""
+    return re.sub(r"\s+", " ", "".join(c if c.isprintable() else " " for c in str(text)))[:200]
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `text`: printable
+    characters as they are (emoji too), everything else as an escape."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c.isprintable():
+            out.append(c)
+        else:
+            n = ord(c)
+            out.append(
+                f"\\x{n:02x}" if n <= 0xFF else f"\\u{n:04x}" if n <= 0xFFFF else f"\\U{n:08x}"
+            )
+    return '"' + "".join(out) + '"'
 
 
 def build(
@@ -127,26 +145,25 @@ def build(
 
 def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
     """YAML for the entries under `integrations:`, indented by `indent` spaces a level to
-    match the file they join. Values are JSON strings, which YAML reads as double-quoted
-    scalars: no quoting surprises."""
+    match the file they join. Values are double-quoted scalars: no quoting surprises."""
     one, two, three = (" " * (indent * n) for n in (1, 2, 3))
     lines = []
     for item in items:
         lines += [
             f"{one}# {item.comment}",
             f"{one}{item.name}:",
-            f"{two}integrationId: {json.dumps(item.integration_id)}",
+            f"{two}integrationId: {_quoted(item.integration_id)}",
         ]
         if item.auth_id:
-            lines.append(f"{two}authId: {json.dumps(item.auth_id)}")
+            lines.append(f"{two}authId: {_quoted(item.auth_id)}")
         lines.append(f"{two}authType: {item.auth_type}")
         lines.append(f"{two}headers:" + ("" if item.headers else " {}"))
         for header, value in item.headers:
             if looks_sensitive(header):
                 digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
-                lines.append(f"{three}{json.dumps(header)}: {{sha256: {digest}}}")
+                lines.append(f"{three}{_quoted(header)}: {{sha256: {digest}}}")
             else:
-                lines.append(f"{three}{json.dumps(header)}: {json.dumps(value)}")
+                lines.append(f"{three}{_quoted(header)}: {_quoted(value)}")
         lines.append("")
     return "\n".join(lines)
 

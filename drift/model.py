@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from drift.desired import DesiredIntegration
-from drift.errors import ExitCode, Location
+from drift.errors import ExitCode, Location, printable
 
 if TYPE_CHECKING:
     from drift.compare import Review
@@ -26,15 +26,6 @@ class Status(str, enum.Enum):
 
 
 MARKS = {"changed": "~", "added": "+", "removed": "-"}
-
-
-def printable(text: str) -> str:
-    """`text` with every character that is not printable (line breaks, terminal escapes,
-    bidi controls) written as its escape, like `\\n` or `\\x1b`: live data ends up in
-    line-oriented reports and on terminals, where it must not forge a line or a colour."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 @dataclass(frozen=True)

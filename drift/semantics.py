@@ -52,7 +52,8 @@ def _header_problems(doc: Document, base: yamlload.PathT, headers: Any) -> list[
         if not isinstance(value, dict):
             continue
         kinds = [k for k in MATCHER_KEYS if k in value]
-        if len(kinds) != 1 and set(value) <= {*MATCHER_KEYS, "secret"}:
+        # an empty {} is the schema's to report (minProperties), in these same words
+        if value and len(kinds) != 1 and set(value) <= {*MATCHER_KEYS, "secret"}:
             what = "none" if not kinds else ", ".join(kinds)
             problems.append(
                 Problem(
@@ -97,13 +98,16 @@ def semantic_problems(doc: Document) -> list[Problem]:
     return problems
 
 
+_DATE_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _until_problems(doc: Document, base: yamlload.PathT, rules: Any) -> list[Problem]:
     """`until` dates the schema's pattern lets through but no calendar has (2027-02-30)."""
     problems = []
     for index, rule in enumerate(rules if isinstance(rules, list) else []):
         until = rule.get("until") if isinstance(rule, dict) else None
-        if not isinstance(until, str):
-            continue
+        if not isinstance(until, str) or not _DATE_SHAPE.fullmatch(until):
+            continue  # the schema's pattern reports those
         try:
             datetime.date.fromisoformat(until)
         except ValueError:

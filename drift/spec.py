@@ -160,11 +160,7 @@ def _build_spec(
         if shape:
             problems.extend(shape)
             continue
-        semantic = semantic_problems(doc)
-        # where both speak about one value, the semantic check words it for people
-        said = {(p.location, p.path) for p in semantic}
-        file_problems = [p for p in schema_problems(doc) if (p.location, p.path) not in said]
-        file_problems += semantic
+        file_problems = schema_problems(doc) + semantic_problems(doc)
         problems.extend(file_problems)
         if not file_problems and not doc.duplicates:
             spec.integrations.extend(

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from drift.errors import Problem
+from drift.matchers import MATCHER_KEYS
 from drift.schemas import SPEC_SCHEMA, load_schema
 from drift.yamlload import Document, PathT
 
@@ -104,6 +105,10 @@ def _describe(error: jsonschema.ValidationError) -> str:
             for w in (wanted if isinstance(wanted, list) else [wanted])
         )
         return f"expected {wanted_words}, got {_type_name(value)}"
+    if kind == "pattern" and title == "Until":
+        return f"{_show(value)} is not a date (YYYY-MM-DD)"
+    if kind == "minProperties" and title == "Value matcher":
+        return f"a matcher needs exactly one of {', '.join(MATCHER_KEYS)} (found none)"
     if kind in ("pattern", "minLength") and value == "":
         return "must not be empty"
     if kind == "pattern" and title == "SHA-256":

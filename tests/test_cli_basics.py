@@ -250,3 +250,36 @@ def test_empty_api_options_are_usage_errors(
     spec.write_text("version: 1\nintegrations: {}\n", encoding="utf-8")
     code, out, err = run_cli(["check", str(spec), *flag])
     assert (code, out, err) == (2, "", f"drift: error: {message}\n")
+
+
+@pytest.mark.parametrize("args", [["--version"], ["check", "--help"]])
+def test_help_or_version_that_cannot_be_written_exit_3(args: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody reads: writing stdout is a broken pipe
+    try:
+        proc = _drift(args, stdout=write_end, stderr=subprocess.PIPE)
+    finally:
+        os.close(write_end)
+    assert (proc.returncode, proc.stderr) == (
+        3,
+        "drift: error: cannot write the output: Broken pipe\n",
+    )
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "w") as full:
+            proc = _drift(args, stdout=full, stderr=subprocess.PIPE)
+        assert (proc.returncode, proc.stderr) == (
+            3,
+            "drift: error: cannot write the output: No space left on device\n",
+        )
+
+
+def test_emulator_with_stdout_closed_blames_the_output(tmp_path: Path) -> None:
+    proc = _drift(
+        ["emulator", "--port", "0", "--url-file", str(tmp_path / "url")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines()[-1] == "drift: error: cannot write the output: stdout is closed"
+    assert not (tmp_path / "url").exists()  # no URL file for a server that is not running

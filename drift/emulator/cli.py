@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from drift.cli_common import FiniteRange
-from drift.errors import ExitCode, UsageError
+from drift.errors import ExitCode, OutputError, UsageError
 from drift.fileio import check_output_path, write_atomic
 from drift.hosts import is_loopback
 
@@ -198,10 +198,15 @@ def emulator_command(
         check_output_path(url_file, "--url-file")
 
     def ready(url: str) -> None:
-        if url_file is not None:
-            write_atomic(url_file, url)
         n = emulator.integration_count
-        click.echo(f"SigmaMind emulator listening on {url} (dialect {dialect}, {n} integrations)")
+        try:
+            click.echo(
+                f"SigmaMind emulator listening on {url} (dialect {dialect}, {n} integrations)"
+            )
+        except OSError as exc:  # stdout closed or full: not the port's fault
+            raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+        if url_file is not None:
+            write_atomic(url_file, url)  # last: the file says the server is up
 
     try:
         stopped_by = emulator.serve_forever(ready)

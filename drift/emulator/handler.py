@@ -43,11 +43,18 @@ class Handler:
                     fault.hits = 0
 
     async def close_all(self) -> None:
-        """Cancel every open connection (they close themselves) and wait for them."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        """Cancel every open connection (they close themselves) and wait for them.
+
+        A connection accepted just before the server closed has a task that has not run
+        yet; cancelled now, it would never close its socket. Letting the loop turn a few
+        times first lets such tasks start and register."""
+        for _ in range(10):
+            await asyncio.sleep(0)
+        while self._tasks:
+            tasks = list(self._tasks)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

@@ -459,6 +459,20 @@ def test_compare_base_takes_absolute_and_relative_paths(
     assert "is outside the git repository" in err
 
 
+def test_compare_base_through_a_symlinked_workspace(
+    run: Run, emulator: Make, git_repo: Path, api_key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = git_repo.parent / "workspace-link"
+    link.symlink_to(git_repo)
+    monkeypatch.chdir(link)
+    emu = emulator(DATA)
+    for path in (str(link / "specs"), "specs"):
+        code, out, err = run(
+            ["check", path, "--base-url", emu.url, "-q", "--compare-base", "HEAD~1"]
+        )
+        assert code in (0, 1) and "Spec changes HEAD~1:" in out, err
+
+
 # -- import --------------------------------------------------------------------------------
 
 IMPORT_DATA = {
@@ -508,6 +522,23 @@ def test_import_round_trip(
     code, out, err = run(["check", "live.yaml", "--base-url", emu.url, "-q", "--verbose"])
     assert (code, err) == (0, "")
     assert out.endswith("2 in sync (2 total)\n")
+
+
+def test_import_round_trips_any_text(
+    run: Run, emulator: Make, spec: Path, api_key: str, tmp_path: Path
+) -> None:
+    """Emoji, a no-break space, quotes and backslashes in values, and a live name with
+    characters YAML would read as line breaks, come back exactly."""
+    data = json.loads(json.dumps(IMPORT_DATA))
+    data["integrations"][1]["name"] = "CRM\u2028two\x85lines \x1b[2J"
+    data["auth"][1]["headers"] = [{"key": "X-Tag", "value": '🚀 naïve\xa0"q" \\ end'}]
+    emu = emulator(data)
+    code, _, err = run(["import", "intg_Im2", "--base-url", emu.url, "-o", "live.yaml"])
+    assert code == 0, err
+    text = (tmp_path / "live.yaml").read_text(encoding="utf-8")
+    assert "# CRM two lines [2J, updated" in text
+    code, out, err = run(["check", "live.yaml", "--base-url", emu.url, "-q"])
+    assert (code, err) == (0, ""), out
 
 
 def test_import_to_stdout(run: Run, emulator: Make, spec: Path, api_key: str) -> None:
@@ -743,6 +774,33 @@ def test_a_report_where_no_file_can_be_created_is_refused_up_front(
     assert f"cannot write report {path}: cannot create a file in /proc:" in err
     assert err.count("\n") == 1
     assert emu.request_count == 0
+
+
+def test_a_yaml_report_inside_a_spec_folder_is_refused(
+    run: Run, emulator: Make, api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / "specs", tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    emu = emulator(DEMO_DATA_PATH)
+    code, _, err = run(["check", "specs", "--base-url", emu.url, "--report", "json=specs/out.yaml"])
+    assert code == 2
+    assert err == (
+        "drift: error: --report specs/out.yaml is inside a spec folder: "
+        "the next run would read it\n"
+    )
+    code, _, err = run(["check", "specs", "--base-url", emu.url, "--report", "json=out/"])
+    assert code == 2
+    assert "that names a folder, not a file" in err
+    assert emu.request_count == 0
+
+
+def test_report_merge_refuses_clashing_outputs(run: Run, tmp_path: Path) -> None:
+    code, _, err = run(
+        ["report", "merge", "a.json", "--report", "json=r.out", "--report", "junit=./r.out"]
+    )
+    assert (code, err) == (2, "drift: error: --report ./r.out and r.out are the same file\n")
+    code, _, err = run(["report", "merge", "a.json", "--report", "json=a.json"])
+    assert (code, err) == (2, "drift: error: --report a.json is one of the reports being merged\n")
 
 
 def test_reports_are_written_all_or_none(

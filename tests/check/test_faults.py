@@ -120,9 +120,22 @@ def test_ctrl_c_during_the_fetch_exits_130_at_once(
     write_spec(tmp_path / "spec.yaml", 20, 3)
     env = {**os.environ, "SIGMAMIND_API_KEY": api_key, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "drift", "--debug", "check", str(tmp_path / "spec.yaml"),
-         "--base-url", emu.url, "--concurrency", "4", "--timeout", "60",
-         "--report", f"json={tmp_path / 'report.json'}"],
+        [
+            sys.executable,
+            "-m",
+            "drift",
+            "--debug",
+            "check",
+            str(tmp_path / "spec.yaml"),
+            "--base-url",
+            emu.url,
+            "--concurrency",
+            "4",
+            "--timeout",
+            "60",
+            "--report",
+            f"json={tmp_path / 'report.json'}",
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
