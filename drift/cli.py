@@ -6,7 +6,6 @@ Heavy libraries (httpx, jsonschema, deepdiff) are imported inside the commands s
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gc
 import importlib
@@ -19,7 +18,7 @@ from typing import Any, ClassVar
 import click
 
 from drift import __version__
-from drift.cli_common import emit, epilog, run_state
+from drift.cli_common import emit, epilog, output_failed, run_state, silence
 from drift.errors import DriftError, ExitCode, SpecError, printable
 from drift.secret import scrub_known
 
@@ -144,16 +143,7 @@ def _tell(lines: list[str]) -> None:
                 click.echo(printable(part), err=True)
         sys.stderr.flush()
     except OSError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stderr.fileno())
-
-
-def _output_failed(reason: str) -> tuple[list[str], int]:
-    """stdout cannot take the output: say so once, and keep Python's own flush at exit
-    from failing again on it."""
-    with contextlib.suppress(OSError, ValueError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return [f"drift: error: cannot write the output: {reason}"], ExitCode.INCOMPLETE
+        silence(sys.stderr)
 
 
 def _internal_error(exc: Exception) -> tuple[list[str], int]:
@@ -194,11 +184,13 @@ def main(argv: list[str] | None = None) -> None:
         code = exc.exit_code
     except SystemExit:
         # only click raises it in here: a broken pipe while it writes help or the version
-        lines, code = _output_failed("Broken pipe")
+        failed = output_failed(sys.stdout, "Broken pipe")
+        lines, code = [f"drift: error: {failed}"], failed.exit_code
     except Exception as exc:
         if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
             # click writing help or the version to a full disk or a closed stream
-            lines, code = _output_failed(exc.strerror or str(exc))
+            failed = output_failed(sys.stdout, exc.strerror or str(exc))
+            lines, code = [f"drift: error: {failed}"], failed.exit_code
         else:
             lines, code = _internal_error(exc)
     _tell(lines)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 if TYPE_CHECKING:
+    from drift.errors import OutputError
     from drift.fetch import FetchSettings
 
 EXIT_CODES = """\b
@@ -32,16 +34,31 @@ def epilog(example: str) -> str:
 def emit(text: str, err: bool = False) -> None:
     """Write report text exactly as rendered. A closed pipe or a full disk on stdout is
     one clear error, not a traceback."""
-    from drift.errors import OutputError
-
+    stream = sys.stderr if err else sys.stdout
     try:
         click.echo(text, nl=False, err=err)
-        (sys.stderr if err else sys.stdout).flush()
+        stream.flush()
     except OSError as exc:
-        # stop Python from failing again when it flushes the stream at exit
+        raise output_failed(stream, exc.strerror or str(exc)) from None
+
+
+def silence(stream: TextIO) -> None:
+    """Point a stream that failed at the null device, so that Python's own flush at exit
+    does not fail on it again (and print "Exception ignored ...")."""
+    with contextlib.suppress(OSError, ValueError):
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, (sys.stderr if err else sys.stdout).fileno())
-        raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+        try:
+            os.dup2(devnull, stream.fileno())
+        finally:
+            os.close(devnull)
+
+
+def output_failed(stream: TextIO, reason: str) -> OutputError:
+    """The one error for output that cannot be written; the stream is silenced."""
+    from drift.errors import OutputError
+
+    silence(stream)
+    return OutputError(f"cannot write the output: {reason}")
 
 
 def color_wanted() -> bool:

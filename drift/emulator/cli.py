@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from drift.cli_common import FiniteRange
-from drift.errors import ExitCode, OutputError, UsageError
+from drift.cli_common import FiniteRange, emit
+from drift.errors import ExitCode, UsageError
 from drift.fileio import check_output_path, write_atomic
 from drift.hosts import is_loopback
 
@@ -199,12 +199,8 @@ def emulator_command(
 
     def ready(url: str) -> None:
         n = emulator.integration_count
-        try:
-            click.echo(
-                f"SigmaMind emulator listening on {url} (dialect {dialect}, {n} integrations)"
-            )
-        except OSError as exc:  # stdout closed or full: not the port's fault
-            raise OutputError(f"cannot write the output: {exc.strerror or exc}") from None
+        # a closed or full stdout fails as output, not as the port
+        emit(f"SigmaMind emulator listening on {url} (dialect {dialect}, {n} integrations)\n")
         if url_file is not None:
             write_atomic(url_file, url)  # last: the file says the server is up
 
