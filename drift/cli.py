@@ -149,7 +149,7 @@ def _tell(lines: list[str]) -> None:
 def _internal_error(exc: Exception) -> tuple[list[str], int]:
     lines = [scrub_known(traceback.format_exc()).rstrip("\n")] if run_state["debug"] else []
     lines.append(
-        scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} ")
+        printable(scrub_known(f"drift: internal error: {type(exc).__name__}: {exc} "))
         + "(run with --debug for a traceback)"
     )
     return lines, ExitCode.INCOMPLETE
@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         lines = _problem_lines(exc)
         code = exc.exit_code
     except DriftError as exc:
-        lines = [f"drift: error: {scrub_known(str(exc))}"]
+        lines = [f"drift: error: {printable(scrub_known(str(exc)))}"]  # one line, always
         code = exc.exit_code
     except SystemExit:
         # only click raises it in here: a broken pipe while it writes help or the version

@@ -24,7 +24,7 @@ from urllib.parse import quote
 import httpx
 
 from drift import __version__
-from drift.errors import CredentialsError, printable
+from drift.errors import CredentialsError
 from drift.model import RunStats
 from drift.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.secret import Secret
@@ -147,9 +147,7 @@ class _Run:
             self.stats.throttled += throttled
 
     def error(self, message: str, status: int | None = None) -> Fetched:
-        # messages quote response bodies: no line breaks or terminal escapes from them
-        text = printable(self.s.api_key.scrub(message))
-        return Fetched("error", message=text, http_status=status)
+        return Fetched("error", message=self.s.api_key.scrub(message), http_status=status)
 
     def preview(self, response: httpx.Response) -> str:
         text = response.text.strip().replace("\n", " ")

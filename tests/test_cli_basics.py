@@ -283,3 +283,18 @@ def test_emulator_with_stdout_closed_blames_the_output(tmp_path: Path) -> None:
     assert proc.returncode == 3
     assert proc.stderr.splitlines()[-1] == "drift: error: cannot write the output: stdout is closed"
     assert not (tmp_path / "url").exists()  # no URL file for a server that is not running
+
+
+def test_error_lines_cannot_carry_terminal_escapes(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error quoting a response body (as `drift import` does) stays one inert line."""
+    from drift.errors import FetchError
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise FetchError("HTTP 500: \x1b[31mEVIL\r\x1b[2Kforged\nline\x07")
+
+    monkeypatch.setattr("drift.spec.load_spec", fail)
+    code, _, err = run_cli(["validate", "specs"])
+    assert code == 3
+    assert err == "drift: error: HTTP 500: \\x1b[31mEVIL\\r\\x1b[2Kforged\\nline\\x07\n"
