@@ -24,7 +24,7 @@ def check_output_path(path: str | Path, what: str = "output") -> None:
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise UsageError(f"cannot write {what} {path}: it is {kind}")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, probe = _temp_beside(target)
     except OSError as exc:
         raise UsageError(
             f"cannot write {what} {path}: cannot create a file in {target.parent}: "
@@ -48,6 +48,12 @@ def check_distinct(
         if target in seen:
             raise UsageError(f"{flag} {path} and {seen[target]} are the same file")
         seen[target] = path
+
+
+def _temp_beside(target: Path) -> tuple[int, str]:
+    """A new private temporary file in the target's folder (a rename there is atomic);
+    the probe in check_output_path creates it the same way, so it tests the real thing."""
+    return tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
 
 
 def _mode_for(target: Path) -> int:
@@ -91,7 +97,7 @@ def write_all_atomic(files: Sequence[tuple[str | Path, str]]) -> None:
 
 def _stage(target: Path, text: str) -> str:
     """The finished temporary file for `target`, beside it, with the mode it will have."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = _temp_beside(target)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
