@@ -364,6 +364,19 @@ def test_base_url_loopback_lookalike_refused(url: str) -> None:
 # -- stopping ------------------------------------------------------------------------------
 
 
+def _rejected_run(
+    handler: Callable[[httpx.Request], httpx.Response], targets: int, **kwargs: object
+) -> None:
+    """fetch_many over `targets` targets, expected to stop on a rejected key. No sleep is
+    injected: the run's own stop-aware waits, as in real use."""
+    with pytest.raises(CredentialsError):
+        fetch_many(
+            [Target(f"intg_{i}", None) for i in range(targets)],
+            FetchSettings(base_url="https://api.test", api_key=Secret(API_KEY), **kwargs),  # type: ignore[arg-type]
+            transport=httpx.MockTransport(handler),
+        )
+
+
 def test_no_request_goes_out_after_a_rejected_key() -> None:
     """Workers waiting out a Retry-After when the key is rejected send nothing more."""
     seen: list[str] = []
@@ -379,15 +392,7 @@ def test_no_request_goes_out_after_a_rejected_key() -> None:
             return httpx.Response(401)
         return httpx.Response(503, headers={"Retry-After": "30"})
 
-    # no sleep injected: the run's own stop-aware wait, as in real use
-    with pytest.raises(CredentialsError):
-        fetch_many(
-            [Target(f"intg_{i}", None) for i in range(4)],
-            FetchSettings(
-                base_url="https://api.test", api_key=Secret(API_KEY), concurrency=4, retries=3
-            ),
-            transport=httpx.MockTransport(handler),
-        )
+    _rejected_run(handler, 4, concurrency=4, retries=3)
     assert rejected.is_set()
     time.sleep(0.05)  # a worker that wrongly went on would have sent its retry by now
     assert len(seen) == 4
@@ -400,14 +405,7 @@ def test_no_request_goes_out_after_a_rejected_key_with_max_rps() -> None:
         seen.append(request.url.path)
         return httpx.Response(401)
 
-    with pytest.raises(CredentialsError):
-        fetch_many(
-            [Target(f"intg_{i}", None) for i in range(6)],
-            FetchSettings(
-                base_url="https://api.test", api_key=Secret(API_KEY), concurrency=6, max_rps=2.0
-            ),
-            transport=httpx.MockTransport(handler),
-        )
+    _rejected_run(handler, 6, concurrency=6, max_rps=2.0)
     time.sleep(0.05)
     assert len(seen) == 1  # the others were waiting for a token when the key was rejected
 

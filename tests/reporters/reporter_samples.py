@@ -3,6 +3,8 @@ by name once other test folders have one too)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from drift.errors import Location
 from drift.matchers import Matcher
 from drift.model import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
@@ -111,3 +113,17 @@ def build_sample() -> Report:
         RunStats(requests=7, retries=3, throttled=0),
         declared=5,
     )
+
+
+@dataclass(frozen=True)
+class FutureChange(Change):
+    """A Change with an attribute a later version might add; reporters must not care."""
+
+    ignored: str | None = None
+
+
+def future_change_report() -> Report:
+    """One drifted integration whose change is a FutureChange (`~ /authType: "A" -> "B"`)."""
+    item = integration("a")
+    change = FutureChange("changed", "/authType", "A", "B", item.auth_type_source, ignored="why")
+    return Report("https://x", [IntegrationResult(item, Status.DRIFTED, (change,))])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reporter_samples import drifted, integration
+from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
 from drift.matchers import Matcher
@@ -122,17 +122,7 @@ def test_file_level_location_has_no_line() -> None:
 
 
 def test_extra_change_attributes_do_not_matter() -> None:
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class FutureChange(Change):
-        ignored: str | None = None
-
-    item = integration("a")
-    change = FutureChange("changed", "/authType", "A", "B", item.auth_type_source, ignored="why")
-    out = render(
-        Report("https://x", [IntegrationResult(item, Status.DRIFTED, (change,))]), RenderOptions()
-    )
+    out = render(future_change_report(), RenderOptions())
     assert out.endswith('::~ /authType: "A" -> "B"\n')
 
 

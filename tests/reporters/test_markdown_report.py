@@ -4,7 +4,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from reporter_samples import drifted, integration
+from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
 from drift.matchers import Matcher
@@ -109,17 +109,7 @@ def test_long_error_is_clipped_in_the_table_and_whole_in_details() -> None:
 
 
 def test_extra_change_attributes_do_not_matter() -> None:
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class FutureChange(Change):
-        ignored: str | None = None
-
-    item = integration("a")
-    change = FutureChange("changed", "/authType", "A", "B", item.auth_type_source, ignored="why")
-    out = render(
-        Report("https://x", [IntegrationResult(item, Status.DRIFTED, (change,))]), RenderOptions()
-    )
+    out = render(future_change_report(), RenderOptions())
     assert '| &#126; | <code>/authType</code> | <code>"A"</code> | <code>"B"</code> |' in out
 
 
