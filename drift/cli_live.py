@@ -247,23 +247,6 @@ def baseline_command(
     return ExitCode.INCOMPLETE if Status.ERROR in statuses else ExitCode.OK
 
 
-def _id_lines(handle: Any) -> list[str]:
-    """The ids in a --from-file file: one per line, `#` starts a comment; a line that is
-    not an id is reported at FILE:LINE."""
-    from drift.importer import parse_ids
-
-    found = []
-    for number, raw in enumerate(handle.read().splitlines(), 1):
-        value = raw.split("#", 1)[0].strip()
-        if value:
-            try:
-                parse_ids([value])
-            except UsageError as exc:
-                raise UsageError(f"{handle.name}:{number}: {exc}") from None
-            found.append(value)
-    return found
-
-
 @click.command(
     "import",
     epilog=epilog(
@@ -295,7 +278,12 @@ def import_command(
 
     if merge and not output:
         raise UsageError("--merge adds to the spec file given with -o; -o FILE is missing")
-    targets = parse_ids([*ids, *(_id_lines(from_file) if from_file else [])])
+    targets = parse_ids(ids)
+    if from_file:
+        lines = from_file.read().splitlines()
+        targets += [t for t in parse_ids(lines, from_file.name) if t not in targets]
+    if not targets:
+        raise UsageError("no integration ids given")
     base: MergeBase | None = None
     if output:
         check_output_path(output, "the spec")

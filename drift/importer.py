@@ -34,22 +34,23 @@ class Imported:
     headers: tuple[tuple[str, str], ...]
 
 
-def parse_ids(values: Sequence[str]) -> list[Target]:
+def parse_ids(values: Sequence[str], source: str | None = None) -> list[Target]:
+    """INTEGRATION_ID[:AUTH_ID] values, each target once; `#` starts a comment. With
+    `source`, the values are that file's lines and a bad one is reported at SOURCE:LINE."""
     out = []
-    for value in values:
-        value = value.strip()
-        if not value or value.startswith("#"):
+    for number, raw in enumerate(values, 1):
+        value = raw.split("#", 1)[0].strip()
+        if not value:
             continue
         integration_id, _, auth_id = value.partition(":")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", integration_id) or (
             auth_id and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", auth_id)
         ):
-            raise UsageError(f"{value!r} is not INTEGRATION_ID[:AUTH_ID]")
+            where = f"{source}:{number}: " if source else ""
+            raise UsageError(f"{where}{value!r} is not INTEGRATION_ID[:AUTH_ID]")
         target = Target(integration_id, auth_id or None)
         if target not in out:  # the same id twice is one integration
             out.append(target)
-    if not out:
-        raise UsageError("no integration ids given")
     return out
 
 

@@ -842,3 +842,14 @@ def test_reports_are_written_all_or_none(
     assert first.read_text(encoding="utf-8") == "old\n"
     assert not second.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == []
+
+
+@pytest.mark.parametrize("ids_file", [None, "# only a comment\n\n"])
+def test_import_without_ids_is_a_usage_error(
+    run: Run, spec: Path, api_key: str, tmp_path: Path, ids_file: str | None
+) -> None:
+    args = ["import"]
+    if ids_file is not None:
+        (tmp_path / "ids.txt").write_text(ids_file, encoding="utf-8")
+        args += ["--from-file", str(tmp_path / "ids.txt")]
+    assert run(args) == (2, "", "drift: error: no integration ids given\n")
