@@ -10,7 +10,7 @@ from pathlib import Path
 
 from drift.desired import IgnoreRule
 from drift.errors import SpecError, UsageError
-from drift.model import Report, Status
+from drift.model import Report, Seen, Status
 from drift.spec import load_spec
 
 MARKER = "# drift baseline:"
@@ -52,14 +52,48 @@ class Baseline:
     skipped: int  # integrations not found or not checked
 
 
-def _rule_lines(integration: str, path: str, reason: str, until: datetime.date | None) -> list[str]:
-    # JSON strings are valid YAML double-quoted scalars: no quoting surprises
+@dataclass(frozen=True)
+class _Rule:
+    integration: str
+    path: str
+    reason: str
+    until: datetime.date | None
+    accept: str | None  # the YAML of the accepted value, or None: any value
+
+
+def _accept(seen: Seen | None) -> str | None:
+    """The live value a new rule accepts, as YAML: the value itself, or its SHA-256 when
+    it is secret, or `{absent: true}` when the live record has nothing there."""
+    if seen is None:
+        return None
+    if seen.digest is None:
+        return "{absent: true}"
+    if seen.plain is None:
+        return f"{{sha256: {seen.digest}}}"
+    return json.dumps(seen.plain, ensure_ascii=True)
+
+
+def _kept_accept(rule: IgnoreRule) -> str | None:
+    matcher = rule.accept
+    if matcher is None:
+        return None
+    if matcher.kind == "absent":
+        return "{absent: true}"
+    if matcher.kind == "sha256":
+        return f"{{sha256: {matcher.argument.lower()}}}"
+    return json.dumps(matcher.argument, ensure_ascii=True)
+
+
+def _rule_lines(rule: _Rule) -> list[str]:
+    # JSON strings (ASCII only) are valid YAML double-quoted scalars: no quoting surprises
     lines = [
-        f"  - integration: {json.dumps(integration)}",
-        f"    path: {json.dumps(path)}",
-        f"    reason: {json.dumps(reason)}",
+        f"  - integration: {json.dumps(rule.integration)}",
+        f"    path: {json.dumps(rule.path)}",
     ]
-    return lines + ([f"    until: {until.isoformat()}"] if until else [])
+    if rule.accept is not None:
+        lines.append(f"    accept: {rule.accept}")
+    lines.append(f"    reason: {json.dumps(rule.reason)}")
+    return lines + ([f"    until: {rule.until.isoformat()}"] if rule.until else [])
 
 
 def render_baseline(
@@ -69,17 +103,17 @@ def render_baseline(
     not fully check (not selected, not found, or failed), so that a partial or failed
     run never throws accepted findings away."""
     checked = {r.name for r in report.results if r.status in (Status.IN_SYNC, Status.DRIFTED)}
-    rules: list[tuple[str, str, str, datetime.date | None]] = []
+    rules: list[_Rule] = []
     for result in report.results:
         if result.name in checked:
             rules += [
-                (result.name, c.path, f"baseline {today.isoformat()}", until)
+                _Rule(result.name, c.path, f"baseline {today.isoformat()}", until, _accept(c.seen))
                 for c in result.changes
                 if c.disposition == "drift"
             ]
     written = len(rules)
     kept = [r for r in previous if r.integration not in checked]
-    rules += [(r.integration, r.path, r.reason, r.until) for r in kept]
+    rules += [_Rule(r.integration, r.path, r.reason, r.until, _kept_accept(r)) for r in kept]
     lines = [
         f"{MARKER} written {today.isoformat()} from {len(checked)} checked "
         f"integration{'' if len(checked) == 1 else 's'}"
@@ -88,7 +122,7 @@ def render_baseline(
         "version: 1",
         "ignore:" if rules else "ignore: []",
     ]
-    for rule in sorted(rules, key=lambda r: (r[0], r[1])):
-        lines += _rule_lines(*rule)
+    for rule in sorted(rules, key=lambda r: (r.integration, r.path)):
+        lines += _rule_lines(rule)
     skipped = len(report.results) - len(checked)
     return Baseline("\n".join(lines) + "\n", written, len(kept), skipped)

@@ -73,8 +73,10 @@ def judge(
     fetched: Fetched,
     shared: ignore.SharedRules | None = None,
     today: datetime.date | None = None,
+    used: set[IgnoreRule] | None = None,
 ) -> IntegrationResult:
-    """Turn one fetch outcome into the integration's status and changes."""
+    """Turn one fetch outcome into the integration's status and changes; the ignore
+    rules that matched a finding are added to `used`."""
     if fetched.kind == "not_found":
         what = "auth record" if item.auth_id else "integration"
         return IntegrationResult(
@@ -107,7 +109,7 @@ def judge(
     if mismatch:
         return IntegrationResult(item, Status.ERROR, error=ErrorInfo(mismatch, fetched.http_status))
     rules = (shared or ignore.SharedRules()).rules_for(item.name, item.ignores)
-    changes = ignore.apply(diff(item, live), rules, today or datetime.date.today())
+    changes = ignore.apply(diff(item, live), rules, today or datetime.date.today(), used)
     drifted = any(change.counts for change in changes)
     return IntegrationResult(item, Status.DRIFTED if drifted else Status.IN_SYNC, changes)
 
@@ -122,9 +124,11 @@ def run_check(
     declared: int | None = None,
     shared_rules: Sequence[IgnoreRule] = (),
     today: datetime.date | None = None,
+    everything: Sequence[DesiredIntegration] | None = None,
 ) -> Report:
     """Fetch, normalize and diff every integration; one record's failure never hides
-    the others. Raises CredentialsError when the key is rejected."""
+    the others. Raises CredentialsError when the key is rejected. `everything` is the
+    whole declared spec (default: `integrations`), which says what rules may cover."""
     fetched, stats = fetch_many(
         [target_of(i) for i in integrations],
         settings,
@@ -134,13 +138,18 @@ def run_check(
     )
     shared = ignore.SharedRules(shared_rules)
     today = today or datetime.date.today()  # once: a run across midnight stays consistent
+    used: set[IgnoreRule] = set()
     results = sorted(
-        (judge(i, f, shared, today) for i, f in zip(integrations, fetched, strict=True)),
+        (judge(i, f, shared, today, used) for i, f in zip(integrations, fetched, strict=True)),
         key=lambda r: r.name,
     )
+    checked = {r.name for r in results if r.status in (Status.IN_SYNC, Status.DRIFTED)}
     return Report(
         settings.base_url,
         results,
         stats,
         declared=len(integrations) if declared is None else declared,
+        stale_rules=ignore.stale_rules(
+            everything if everything is not None else integrations, shared_rules, checked, used
+        ),
     )

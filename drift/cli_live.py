@@ -67,10 +67,17 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
     """Select and check: the part `check` and `baseline` share. Everything that can be
     wrong with the input is found before the first request."""
     from drift.check import resolve_env, run_check
+    from drift.desired import spec_digest
     from drift.progress import Progress
     from drift.select import parse_shard, select, select_shard
 
     api = pop_api_options(kwargs)
+    if not spec.integrations:
+        # nothing checked is not a pass: a gate on an empty folder must not go green
+        raise UsageError(
+            f"the spec ({', '.join(spec.files) or 'no files'}) declares no integrations; "
+            "nothing to check"
+        )
     shard = parse_shard(kwargs["shard"]) if kwargs["shard"] else None
     selected = select(spec.integrations, kwargs["only"], kwargs["exclude"], kwargs["tags"])
     if not selected and spec.integrations:
@@ -96,16 +103,20 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
 
     progress = Progress(len(selected), enabled=not kwargs["quiet"])
     try:
-        return run_check(
+        report = run_check(
             selected,
             settings,
             on_done=progress.update,
             on_start=started if run_state["debug"] else None,
             declared=len(spec.integrations),
             shared_rules=spec.ignores,
+            everything=spec.integrations,
         )
     finally:
         progress.close()
+    report.shard = f"{shard[0]}/{shard[1]}" if shard else None
+    report.spec_digest = spec_digest(spec.integrations, spec.ignores)
+    return report
 
 
 def _not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:

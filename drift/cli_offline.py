@@ -39,7 +39,7 @@ def compare_command(base: str, head: str, fmt: str, exit_code: bool) -> int:
 
     review = compare(base, head)
     emit(RENDERERS[fmt](review))
-    return ExitCode.DRIFT if exit_code and review.items else ExitCode.OK
+    return ExitCode.DRIFT if exit_code and review.changed else ExitCode.OK
 
 
 @click.group(
@@ -69,8 +69,15 @@ def report_group() -> None:
     metavar="FORMAT=PATH",
     help="Also write the merged report in FORMAT to PATH (repeatable).",
 )
+@click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Merge even when shards are missing or the reports come from different specs.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
-def merge_command(files: tuple[str, ...], fmt: str, reports: tuple[str, ...], verbose: bool) -> int:
+def merge_command(
+    files: tuple[str, ...], fmt: str, reports: tuple[str, ...], allow_partial: bool, verbose: bool
+) -> int:
     """Combine JSON reports (for example of `check --shard K/N` jobs) into one; the
     summary and exit code are recomputed."""
     from drift.fileio import check_distinct
@@ -81,6 +88,6 @@ def merge_command(files: tuple[str, ...], fmt: str, reports: tuple[str, ...], ve
     check_distinct(
         [path for _, path in extra], [Path(f) for f in files], "--report", "reports being merged"
     )
-    report = merge(files)
+    report = merge(files, allow_partial)
     write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
     return report.exit_code

@@ -1,28 +1,44 @@
-"""`drift compare`: what a change to the spec means, field by field, offline."""
+"""`drift compare`: what a change to the spec means, field by field, offline.
+
+Both sides become plain documents and go through the one diff engine (drift.diff), so
+"what changed" is decided in one place for check and compare alike. What can turn drift
+into a pass (an ignore rule added or extended, `extraHeaders` relaxed, a matcher widened,
+a header or all headers no longer checked) is marked as a loosening.
+"""
 
 from __future__ import annotations
 
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from drift import gitread, yamlload
-from drift.desired import DesiredIntegration
+from drift.desired import NOT_CHECKED, DesiredHeader, DesiredIntegration, document, rules_document
+from drift.diff import Difference, differences
 from drift.errors import Location, SpecError
 from drift.model import Change
 from drift.spec import Spec, build_spec, load_spec
 
+_EXTRA_RANK = {"fail": 0, "warn": 1, "ignore": 2}
+# how much a matcher accepts: fewer values is stricter
+_MATCHER_RANK = {"equals": 0, "sha256": 0, "env": 0, "absent": 0, "pattern": 1, "present": 2}
+
 
 @dataclass(frozen=True)
 class SpecChange:
-    """One integration added, removed or changed between two versions of the spec."""
+    """One integration added, removed, renamed or changed between two versions."""
 
     name: str
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | changed | renamed
     ids: str
     source: Location
     changes: tuple[Change, ...] = ()
+    renamed_from: str | None = None
+
+    @property
+    def loosens(self) -> bool:
+        return any(c.loosening for c in self.changes)
 
 
 @dataclass
@@ -30,11 +46,19 @@ class Review:
     base: str
     head: str
     items: list[SpecChange]
+    rules: tuple[Change, ...] = ()  # top-level ignore rules added, removed or changed
+    counted: tuple[str, ...] = field(default=("added", "removed", "changed", "renamed"))
 
     def counts(self) -> dict[str, int]:
-        return {
-            k: sum(1 for i in self.items if i.kind == k) for k in ("added", "removed", "changed")
-        }
+        out = {k: sum(1 for i in self.items if i.kind == k) for k in self.counted}
+        out["loosening"] = sum(1 for i in self.items for c in i.changes if c.loosening) + sum(
+            1 for c in self.rules if c.loosening
+        )
+        return out
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.items or self.rules)
 
 
 def load_side(side: str) -> Spec:
@@ -52,68 +76,122 @@ def load_side(side: str) -> Spec:
     return spec
 
 
-def _fields(item: DesiredIntegration) -> dict[str, str]:
-    out = {
-        "/integrationId": item.integration_id,
-        "/authType": item.auth_type,
-        "/extraHeaders": item.extra_headers,
-    }
-    if item.auth_id:
-        out["/authId"] = item.auth_id
-    if item.tags:
-        out["/tags"] = ", ".join(sorted(item.tags))
-    for header in item.headers or ():
-        out[f"/headers/{header.name.lower()}"] = header.matcher.expected_text(header.secret)
-    if item.headers is None:
-        out["/headers"] = "(not checked)"
-    return out
+def _header(item: DesiredIntegration | None, lowered: str) -> DesiredHeader | None:
+    for header in (item.headers if item else None) or ():
+        if header.name.lower() == lowered:
+            return header
+    return None
 
 
-def _spelled(path: str, *items: DesiredIntegration) -> str:
-    if not path.startswith("/headers/"):
-        return path
-    for item in items:
-        for header in item.headers or ():
-            if f"/headers/{header.name.lower()}" == path:
-                return f"/headers/{header.name}"
-    return path
+def _loosening(found: Difference, old: DesiredIntegration | None, new: DesiredIntegration) -> bool:
+    """Whether this change can turn drift into a pass. A new integration only adds checks."""
+    if old is None:
+        return False
+    head = found.parts[0]
+    if head == "ignore":
+        return found.kind != "removed"
+    if head == "extraHeaders":
+        return _EXTRA_RANK[str(found.after)] > _EXTRA_RANK[str(found.before)]
+    if head != "headers":
+        return False
+    if len(found.parts) == 1:
+        return bool(found.after == NOT_CHECKED)
+    if found.kind == "removed":
+        return True  # a declared header is no longer compared
+    was, now = _header(old, found.parts[1]), _header(new, found.parts[1])
+    if found.kind != "changed" or was is None or now is None:
+        return False
+    before, after = _MATCHER_RANK[was.matcher.kind], _MATCHER_RANK[now.matcher.kind]
+    return after > before or (now.matcher.kind == "pattern" and was.matcher != now.matcher)
 
 
-def _field_changes(base: DesiredIntegration, head: DesiredIntegration) -> tuple[Change, ...]:
-    old, new = _fields(base), _fields(head)
-    changes = []
-    for path in sorted(set(old) | set(new)):
-        before, after = old.get(path), new.get(path)
-        if before == after:
-            continue
-        kind = (
-            "changed"
-            if before is not None and after is not None
-            else ("added" if after is not None else "removed")
-        )
-        shown = _spelled(path, head, base)
-        changes.append(
+def _path(found: Difference, *items: DesiredIntegration | None) -> str:
+    parts = list(found.parts)
+    if parts[0] == "headers" and len(parts) == 2:
+        for item in items:
+            header = _header(item, parts[1])
+            if header is not None:
+                parts[1] = header.name
+                break
+    if parts[0] == "ignore":
+        return f"ignore {parts[1]}"  # rules are keyed by their path: show it as written
+    return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _changes(old: DesiredIntegration | None, new: DesiredIntegration) -> tuple[Change, ...]:
+    before = document(old) if old is not None else {}
+    out = []
+    for found in differences(before, document(new)):
+        path = _path(found, new, old)
+        source = new.field_source(path) if found.kind != "removed" else None
+        out.append(
             Change(
-                kind, shown, before, after, head.field_source(shown) if after is not None else None
+                found.kind,
+                path,
+                found.before,
+                found.after,
+                source,
+                loosening=_loosening(found, old, new),
             )
         )
-    return tuple(changes)
+    return tuple(out)
+
+
+def _rule_changes(base: Spec, head: Spec) -> tuple[Change, ...]:
+    old, new = rules_document(base.ignores, True), rules_document(head.ignores, True)
+    sources = {f"{r.integration} {r.path}": r.source for r in head.ignores}
+    return tuple(
+        Change(
+            d.kind,
+            f"ignore {d.parts[0]}",
+            d.before,
+            d.after,
+            sources.get(d.parts[0]) if d.kind != "removed" else None,
+            loosening=d.kind != "removed",
+        )
+        for d in differences(old, new)
+    )
 
 
 def compare_specs(base: Spec, head: Spec, base_name: str, head_name: str) -> Review:
     old = {i.name: i for i in base.integrations}
     new = {i.name: i for i in head.integrations}
+    # the same record under another local name is a rename, not a removal and an addition
+    old_by_key = {i.key: i for i in base.integrations if i.name not in new}
+    renamed = {
+        i.name: old_by_key[i.key]
+        for i in head.integrations
+        if i.name not in old and i.key in old_by_key
+    }
+    gone = {i.name for i in renamed.values()}
     items = []
     for name in sorted(set(old) | set(new)):
-        if name not in old:
-            items.append(SpecChange(name, "added", new[name].ids, new[name].source))
+        if name in new and name in renamed:
+            was = renamed[name]
+            items.append(
+                SpecChange(
+                    name,
+                    "renamed",
+                    new[name].ids,
+                    new[name].source,
+                    _changes(was, new[name]),
+                    renamed_from=was.name,
+                )
+            )
+        elif name not in old:
+            items.append(
+                SpecChange(
+                    name, "added", new[name].ids, new[name].source, _changes(None, new[name])
+                )
+            )
         elif name not in new:
-            items.append(SpecChange(name, "removed", old[name].ids, old[name].source))
+            if name not in gone:
+                items.append(SpecChange(name, "removed", old[name].ids, old[name].source))
         else:
-            changes = _field_changes(old[name], new[name])
+            changes = _changes(old[name], new[name])
             if changes:
                 items.append(SpecChange(name, "changed", new[name].ids, new[name].source, changes))
-    return Review(base_name, head_name, items)
+    return Review(base_name, head_name, items, _rule_changes(base, head))
 
 
 def compare(base: str, head: str) -> Review:
@@ -131,5 +209,6 @@ def compare_base_view(ref: str, paths: Sequence[str], head: Spec) -> Review:
         side = load_side(f"{ref}:{here}")
         base_spec.integrations.extend(side.integrations)
         base_spec.files.extend(side.files)
+        base_spec.ignores.extend(side.ignores)
     base_spec.integrations.sort(key=lambda i: i.name)
     return compare_specs(base_spec, head, f"{ref}:{' '.join(paths)}", " ".join(paths))

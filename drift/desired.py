@@ -7,7 +7,11 @@ the reporters do not pull in PyYAML and jsonschema.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from drift.errors import Location
 from drift.matchers import Matcher
@@ -41,6 +45,13 @@ class IgnoreRule:
     until: datetime.date | None
     source: Location
     integration: str = "*"  # glob on local names (top-level rules only)
+    accept: Matcher | None = None  # None: any value at the path; else only this one
+
+    def describe(self) -> str:
+        """How reviews and reports name the rule: its scope, path and the value it takes."""
+        scope = "" if self.integration == "*" else f"{self.integration} "
+        value = f" = {self.accept.expected_text(False)}" if self.accept else ""
+        return f"{scope}{self.path}{value}"
 
 
 @dataclass(frozen=True)
@@ -77,3 +88,54 @@ class DesiredIntegration:
                 if header.name.lower() == wanted.lower():
                     return header.source
         return self.source
+
+
+NOT_CHECKED = "(not checked)"
+
+
+def _rule_text(rule: IgnoreRule) -> str:
+    accept = f"; accepts {rule.accept.expected_text(False)}" if rule.accept else ""
+    until = f"; until {rule.until.isoformat()}" if rule.until else ""
+    return f"{rule.reason}{until}{accept}"
+
+
+def rules_document(rules: Sequence[IgnoreRule], top_level: bool) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rule in rules:
+        key = f"{rule.integration} {rule.path}" if top_level else rule.path
+        while key in out:  # the same path twice: both are shown
+            key += " (again)"
+        out[key] = _rule_text(rule)
+    return out
+
+
+def document(item: DesiredIntegration) -> dict[str, Any]:
+    """The desired state of one integration as plain data, safe to show (secret values
+    as fingerprints): what compare diffs."""
+    doc: dict[str, Any] = {
+        "integrationId": item.integration_id,
+        "authType": item.auth_type,
+        "extraHeaders": item.extra_headers,
+    }
+    if item.auth_id:
+        doc["authId"] = item.auth_id
+    if item.tags:
+        doc["tags"] = {tag: tag for tag in item.tags}
+    if item.headers is None:
+        doc["headers"] = NOT_CHECKED
+    else:
+        doc["headers"] = {h.name.lower(): h.matcher.expected_text(h.secret) for h in item.headers}
+    if item.ignores:
+        doc["ignore"] = rules_document(item.ignores, top_level=False)
+    return doc
+
+
+def spec_digest(integrations: Iterable[DesiredIntegration], rules: Sequence[IgnoreRule]) -> str:
+    """SHA-256 of a whole desired state (not of its files: formatting and comments do not
+    count), so that reports can tell whether they came from the same spec."""
+    doc = {
+        "integrations": {i.name: document(i) for i in integrations},
+        "ignore": rules_document(rules, top_level=True),
+    }
+    text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,27 +1,73 @@
-"""Compare desired and live state with deepdiff and speak the project's Change model.
+"""The one diff engine: deepdiff, configured on purpose, behind the project's Change model.
 
-deepdiff is used here and nowhere else; everything downstream sees `Change`. Matchers
-other than an exact value are settled before deepdiff runs: a satisfied matcher takes the
-live value, an unmet one an `_Unmet` marker that deepdiff reports as a change.
+deepdiff is imported here and nowhere else. `differences()` decides what changed between two
+plain documents (nested mappings of values); `drift check` (spec against live) and
+`drift compare` (spec against spec) both go through it. Matchers other than an exact value
+are settled before deepdiff runs: a satisfied matcher takes the live value, an unmet one an
+`_Unmet` marker that deepdiff reports as a change.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from drift.desired import DesiredHeader, DesiredIntegration
 from drift.matchers import looks_sensitive
-from drift.model import Change
+from drift.model import Change, Seen
 from drift.normalize import LiveAuth
 from drift.secret import fingerprint
+
+# Every deepdiff option that changes what it reports, set on purpose rather than left to the
+# installed version's defaults; tests/unit/test_diff.py holds one test per option that can
+# matter for drift's documents (mappings of strings).
+DEEPDIFF_OPTIONS: dict[str, Any] = {
+    "view": "tree",
+    # deepdiff >= 8 reports two mappings that share few keys as one replaced value: a changed
+    # header among several undeclared ones vanished into "added" names (issue 11)
+    "threshold_to_diff_deeper": 0,
+    # the default drops keys that start with "__"; `__Token` is a valid header name
+    "ignore_private_variables": False,
+    # values compare exactly: case, type and digits all count
+    "ignore_string_case": False,
+    "ignore_string_type_changes": False,
+    "ignore_numeric_type_changes": False,
+    "ignore_type_in_groups": None,
+    "ignore_type_subclasses": False,
+    "ignore_nan_inequality": False,
+    "significant_digits": None,
+    "math_epsilon": None,
+    # documents hold mappings only; if a list ever arrives, its order counts
+    "ignore_order": False,
+    "report_repetition": False,
+    "zip_ordered_iterables": False,
+    # every difference, however many
+    "max_diffs": None,
+    "exclude_paths": None,
+    "include_paths": None,
+    "exclude_regex_paths": None,
+    "verbose_level": 1,
+}
 
 _KIND = {
     "values_changed": "changed",
     "type_changes": "changed",
     "dictionary_item_added": "added",
     "dictionary_item_removed": "removed",
+    "iterable_item_added": "added",
+    "iterable_item_removed": "removed",
 }
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One finding of the engine: `parts` is the path as a list of keys."""
+
+    kind: str  # changed | added | removed
+    parts: tuple[str, ...]
+    before: Any  # None when added
+    after: Any  # None when removed
 
 
 @dataclass(frozen=True)
@@ -33,12 +79,53 @@ def pointer(*parts: str) -> str:
     return "/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
+    """What changed from `old` to `new`, one finding per leaf, sorted by path."""
+    if old == new:  # the common case; DeepDiff costs far more than a comparison
+        return []
+    # imported here: a run where everything is in sync never pays for loading deepdiff
+    from deepdiff import DeepDiff
+
+    out: list[Difference] = []
+    for report_type, levels in DeepDiff(old, new, **DEEPDIFF_OPTIONS).items():
+        kind = _KIND.get(report_type)
+        if kind is None:
+            raise ValueError(f"unexpected difference {report_type}")
+        for level in levels:
+            parts = tuple(str(p) for p in level.path(output_format="list"))
+            before = None if kind == "added" else level.t1
+            after = None if kind == "removed" else level.t2
+            if isinstance(before, dict) and isinstance(after, dict):
+                # never a whole mapping as one value: each key is its own finding
+                out += [
+                    Difference(d.kind, parts + d.parts, d.before, d.after)
+                    for d in differences(before, after)
+                ]
+            elif kind != "changed" and isinstance(whole := before or after, dict) and whole:
+                # a mapping added or removed whole: one finding per key, like any other
+                old_part, new_part = ({}, whole) if kind == "added" else (whole, {})
+                out += [
+                    Difference(d.kind, parts + d.parts, d.before, d.after)
+                    for d in differences(old_part, new_part)
+                ]
+            else:
+                out.append(Difference(kind, parts, before, after))
+    return sorted(out, key=lambda d: (d.parts, d.kind))
+
+
 def _shown(value: Any, secret: bool) -> Any:
     if isinstance(value, _Unmet):
         return value.text
     if secret and isinstance(value, str):
         return fingerprint(value)
     return value
+
+
+def _seen(value: str | None, secret: bool) -> Seen:
+    if value is None:
+        return Seen(None)
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return Seen(digest, None if secret else value)
 
 
 def _want(header: DesiredHeader, live_value: str | None) -> Any:
@@ -64,37 +151,6 @@ class _Headers:
             else:
                 self.values[lowered] = value
                 self.spelling[lowered] = name
-
-
-def _differences(
-    want: dict[str, Any], have: dict[str, Any]
-) -> list[tuple[str, list[str], Any, Any]]:
-    """deepdiff's findings as (kind, path parts, expected, actual). deepdiff reports an
-    empty mapping against a full one as one changed value; split it per key so that every
-    header is its own finding (and can be redacted on its own)."""
-    out: list[tuple[str, list[str], Any, Any]] = []
-    if want == have:  # the common case; DeepDiff costs far more than a comparison
-        return out
-    # imported here: a run where everything is in sync never pays for loading deepdiff
-    from deepdiff import DeepDiff
-
-    for report_type, levels in DeepDiff(want, have, view="tree").items():
-        kind = _KIND.get(report_type)
-        if kind is None:
-            raise ValueError(f"unexpected difference {report_type}")
-        for level in levels:
-            parts = [str(p) for p in level.path(output_format="list")]
-            before, after = level.t1, level.t2
-            if isinstance(before, dict) and isinstance(after, dict):
-                out += [
-                    ("added", [*parts, k], None, v) for k, v in after.items() if k not in before
-                ]
-                out += [
-                    ("removed", [*parts, k], v, None) for k, v in before.items() if k not in after
-                ]
-                continue
-            out.append((kind, parts, before, after))
-    return out
 
 
 def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
@@ -124,6 +180,7 @@ def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
                     _shown(value, secret),
                     desired.field_source(path),
                     note="the live record has this header more than once",
+                    seen=_seen(value, secret),
                 )
             )
 
@@ -131,16 +188,21 @@ def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
         header = declared.get(lowered)
         return header.name if header else live_headers.spelling.get(lowered, lowered)
 
-    for kind, parts, before, after in _differences(want, have):
+    for found in differences(want, have):
+        parts = list(found.parts)
         secret = False
         disposition = "drift"
         note = None
-        if parts[0] == "headers" and len(parts) == 2:
+        live_value: str | None = live.auth_type
+        if parts[0] == "headers":
+            if len(parts) != 2:
+                raise ValueError(f"unexpected header difference at {parts}")
             header = declared.get(parts[1])
             secret = header.secret if header else looks_sensitive(parts[1])
-            if kind == "added" and header is not None:
+            live_value = live_headers.values.get(parts[1])
+            if found.kind == "added" and header is not None:
                 note = "the spec requires this header to be absent"
-            elif kind == "added":
+            elif found.kind == "added":
                 if desired.extra_headers == "ignore":
                     continue
                 if desired.extra_headers == "warn":
@@ -149,13 +211,14 @@ def diff(desired: DesiredIntegration, live: LiveAuth) -> tuple[Change, ...]:
         path = pointer(*parts)
         changes.append(
             Change(
-                kind,
+                found.kind,
                 path,
-                None if kind == "added" else _shown(before, secret),
-                None if kind == "removed" else _shown(after, secret),
+                None if found.kind == "added" else _shown(found.before, secret),
+                None if found.kind == "removed" else _shown(found.after, secret),
                 desired.field_source(path),
                 note=note,
                 disposition=disposition,
+                seen=_seen(live_value, secret),
             )
         )
     return tuple(sorted(changes, key=Change.sort_key))

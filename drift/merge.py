@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from drift.desired import DesiredIntegration
+from drift.desired import DesiredIntegration, IgnoreRule
 from drift.errors import Location, UsageError
 from drift.model import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
 
@@ -69,15 +70,67 @@ def read_report(path: str) -> dict[str, Any]:
     return dict(doc)
 
 
-def merge(paths: Sequence[str]) -> Report:
+def _stale(raw: dict[str, Any]) -> IgnoreRule:
+    until = raw.get("until")
+    return IgnoreRule(
+        path=raw["path"],
+        reason=raw["reason"],
+        until=datetime.date.fromisoformat(until) if until else None,
+        source=_location(raw["source"]),
+        integration=raw["integration"],
+    )
+
+
+def _completeness(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """What makes this set of reports not one whole run: missing shards, reports from
+    different specs. A shard given twice is refused even with --allow-partial."""
+    shards: dict[str, list[str]] = {}
+    for path, doc in docs:
+        shards.setdefault(doc.get("shard") or "", []).append(path)
+    for shard, paths in sorted(shards.items()):
+        if shard and len(paths) > 1:
+            raise UsageError(f"shard {shard} is given twice: {paths[0]} and {paths[1]}")
+    gaps = []
+    counts = {int(s.split("/")[1]) for s in shards if s}
+    if "" in shards and counts:
+        gaps.append(
+            f"{shards[''][0]} is not a shard but {shards[next(s for s in shards if s)][0]} is"
+        )
+    elif len(counts) > 1:
+        gaps.append(
+            f"the reports come from splits into {', '.join(map(str, sorted(counts)))} shards"
+        )
+    elif counts:
+        total = counts.pop()
+        missing = [f"{k}/{total}" for k in range(1, total + 1) if f"{k}/{total}" not in shards]
+        if missing:
+            gaps.append(
+                f"shard {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
+            )
+    digests = sorted({doc["specDigest"] for _, doc in docs if doc.get("specDigest")})
+    if len(digests) > 1:
+        short = ", ".join(d[:12] for d in digests)
+        gaps.append(f"the reports come from different specs (spec digests {short})")
+    return gaps
+
+
+def merge(paths: Sequence[str], allow_partial: bool = False) -> Report:
     """One report from many; summary and exit code recomputed. A name in two reports is
-    an error: the shards overlapped."""
+    an error: the shards overlapped. An incomplete set (a shard missing, reports of
+    different specs) is refused unless `allow_partial`, and then marked partial."""
+    docs = [(path, read_report(path)) for path in paths]
+    gaps = _completeness(docs)
+    if gaps and not allow_partial:
+        raise UsageError(
+            f"{'; '.join(gaps)}; refusing to merge an incomplete set (--allow-partial merges "
+            "anyway and marks the result partial)"
+        )
     results: dict[str, tuple[str, IntegrationResult]] = {}
     stats = RunStats()
     base_urls = set()
     declared = 0
-    for path in paths:
-        doc = read_report(path)
+    stale: dict[tuple[Location, str], IgnoreRule] = {}
+    for path, doc in docs:
         base_urls.add(doc["baseUrl"])
         summary = doc["summary"]
         stats.requests += summary.get("requests", 0)
@@ -91,9 +144,19 @@ def merge(paths: Sequence[str]) -> Report:
                     f"{path}; were the shards of different splits?"
                 )
             results[raw["name"]] = (path, _result(raw))
+        # a shard calls a rule stale only when it checked everything the rule covers
+        for rule in map(_stale, doc.get("staleRules") or ()):
+            stale[(rule.source, rule.path)] = rule
     if len(base_urls) > 1:
         raise UsageError(f"the reports come from different APIs: {', '.join(sorted(base_urls))}")
+    digests = {doc.get("specDigest") for _, doc in docs}
     ordered = [results[name][1] for name in sorted(results)]
     return Report(
-        base_urls.pop() if base_urls else "", ordered, stats, declared=declared or len(ordered)
+        base_urls.pop() if base_urls else "",
+        ordered,
+        stats,
+        declared=declared or len(ordered),
+        stale_rules=[stale[key] for key in sorted(stale)],
+        spec_digest=digests.pop() if len(digests) == 1 else None,
+        partial=bool(gaps),
     )

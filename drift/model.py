@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from drift.desired import DesiredIntegration
+from drift.desired import DesiredIntegration, IgnoreRule
 from drift.errors import ExitCode, Location, printable
 
 if TYPE_CHECKING:
@@ -25,7 +25,16 @@ class Status(str, enum.Enum):
         return self.value.replace("_", " ")
 
 
-MARKS = {"changed": "~", "added": "+", "removed": "-"}
+MARKS = {"changed": "~", "added": "+", "removed": "-", "renamed": ">"}
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the live record held at a change's path, for ignore rules that accept one value:
+    the SHA-256 of the value (None: nothing there) and, when it is not secret, the value."""
+
+    digest: str | None
+    plain: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class Change:
     source: Location | None = None
     note: str | None = None
     disposition: str = "drift"
+    # compare only: the change can turn drift into a pass (a rule added, a matcher widened)
+    loosening: bool = False
+    seen: Seen | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # paths carry live header names
@@ -93,6 +105,10 @@ class Report:
     stats: RunStats = field(default_factory=RunStats)
     declared: int | None = None  # integrations in the spec before selection
     review: Review | None = None  # the spec review of `check --compare-base`, if asked
+    stale_rules: list[IgnoreRule] = field(default_factory=list)
+    shard: str | None = None  # "K/N" when the run was one shard of N
+    spec_digest: str | None = None  # of the whole spec the run loaded (merge compares them)
+    partial: bool = False  # a merge of an incomplete set of shards (--allow-partial)
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
@@ -104,6 +120,17 @@ class Report:
         if self.count(Status.ERROR):
             return ExitCode.INCOMPLETE
         return ExitCode.OK
+
+    def hints(self) -> list[str]:
+        """One-line advice a reader of the report needs (the base URL looks wrong)."""
+        # two or more: one 404 is likelier a wrong id than a wrong API
+        answered_404 = [r for r in self.results if r.error and r.error.http_status == 404]
+        if len(self.results) > 1 and len(answered_404) == len(self.results):
+            return [
+                f"every record was not found at {self.base_url}: is the base URL right "
+                "(--base-url, SIGMAMIND_BASE_URL)?"
+            ]
+        return []
 
     def summary(self) -> dict[str, int]:
         return {

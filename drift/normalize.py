@@ -14,8 +14,8 @@ class ShapeError(ValueError):
 
 @dataclass(frozen=True)
 class LiveAuth:
-    auth_id: str | None
-    integration_id: str | None
+    auth_id: str
+    integration_id: str
     auth_type: str
     # (name as live spells it, value), in live order; duplicates kept so they can be reported
     headers: tuple[tuple[str, str], ...] = field(repr=False)  # values may be secret
@@ -41,40 +41,59 @@ def _headers(raw: Any) -> tuple[tuple[str, str], ...]:
     if raw is None:
         return ()
     if isinstance(raw, dict):
-        items = list(raw.items())
+        items = [(name, value, f"headers.{name}") for name, value in raw.items()]
     elif isinstance(raw, list):
         items = []
-        for entry in raw:
-            if not isinstance(entry, dict) or "key" not in entry:
-                raise ShapeError("a header entry is not a {key, value} object")
-            items.append((entry["key"], entry.get("value")))
+        for index, entry in enumerate(raw):
+            where = f"headers[{index}]"
+            if not isinstance(entry, dict):
+                raise ShapeError(f"'{where}' is not a {{key, value}} object")
+            for key in ("key", "value"):
+                if key not in entry:
+                    raise ShapeError(f"'{where}' has no '{key}'")
+            items.append((entry["key"], entry["value"], f"{where}.value"))
     else:
-        raise ShapeError(f"'headers' is {type(raw).__name__}, not a list or a map")
+        raise ShapeError(f"'headers' is {_kind(raw)}, not a list or a map")
     out = []
-    for name, value in items:
+    for name, value, where in items:
         if not isinstance(name, str):
-            raise ShapeError("a header name is not a string")
-        if value is None:
-            value = ""
-        if not isinstance(value, (str, int, float, bool)):
-            raise ShapeError(f"the value of header {name!r} is not a string")
-        out.append((name, value if isinstance(value, str) else str(value)))
+            raise ShapeError(f"a header name is {_kind(name)}, not a string")
+        # a null or a number is not a value a header can have: say so, never guess
+        if not isinstance(value, str):
+            raise ShapeError(f"'{where}' (header {name!r}) is {_kind(value)}, not a string")
+        out.append((name, value))
     return tuple(out)
 
 
-def _id(record: dict[str, Any], key: str) -> str | None:
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    return (
+        "a list" if isinstance(value, list) else "a string" if isinstance(value, str) else "a value"
+    )
+
+
+def _id(record: dict[str, Any], key: str) -> str:
     value = record.get(key)
     if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ShapeError(f"'{key}' is not a string")
+        raise ShapeError(f"'{key}' is missing")
+    if not isinstance(value, str) or not value:
+        raise ShapeError(f"'{key}' is {_kind(value) if value != '' else 'empty'}, not an id")
     return canonical_id(value)
 
 
 def normalize_auth(record: Any) -> LiveAuth:
-    """Canonical form of a live auth record; raises ShapeError when it cannot be read."""
+    """Canonical form of a live auth record; raises ShapeError when it cannot be read.
+    Every record carries its own ids (both dialects, both endpoints): one without them
+    cannot be tied to what the spec declares, so it is an error, never in sync."""
     if not isinstance(record, dict):
-        raise ShapeError(f"expected a JSON object, got {type(record).__name__}")
+        raise ShapeError(f"expected a JSON object, got {_kind(record)}")
     auth_type = record.get("authType")
     if not isinstance(auth_type, str) or not auth_type:
         raise ShapeError("'authType' is missing or not a string")
@@ -90,7 +109,7 @@ def normalize_auth(record: Any) -> LiveAuth:
 def embedded_auth(integration: Any) -> Any | None:
     """The auth record embedded in an integration; None when it has none."""
     if not isinstance(integration, dict):
-        raise ShapeError(f"expected a JSON object, got {type(integration).__name__}")
+        raise ShapeError(f"expected a JSON object, got {_kind(integration)}")
     auth = integration.get("authentication")
     if auth is None or auth == {}:
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import difflib
 import functools
 import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -86,6 +87,7 @@ def _rules(
             until=datetime.date.fromisoformat(rule["until"]) if "until" in rule else None,
             source=doc.location((*base, "ignore", index)),
             integration=rule.get("integration", "*"),
+            accept=parse_matcher(rule["accept"]) if "accept" in rule else None,
         )
         for index, rule in enumerate(raw)
     )
@@ -116,6 +118,29 @@ def _build(doc: Document, name: str, entry: dict[str, Any]) -> DesiredIntegratio
         or doc.data.get("extraHeaders")
         or "fail",
     )
+
+
+def _rule_target_problems(spec: Spec) -> list[Problem]:
+    """A top-level rule naming (no glob) an integration the spec does not declare: a typo
+    or a deleted integration, either way a rule that can never apply. Only checked when
+    the run loaded integrations: a baseline file read alone names integrations elsewhere."""
+    names = {i.name for i in spec.integrations}
+    if not names:
+        return []
+    problems = []
+    for rule in spec.ignores:
+        if rule.integration in names or any(ch in rule.integration for ch in "*?["):
+            continue
+        close = difflib.get_close_matches(rule.integration, sorted(names), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problems.append(
+            Problem(
+                rule.source,
+                "ignore.integration",
+                f"no integration named {rule.integration!r} is declared{hint}",
+            )
+        )
+    return problems
 
 
 @contextlib.contextmanager
@@ -169,6 +194,7 @@ def _build_spec(
             )
             spec.ignores.extend(_rules(doc, (), doc.data.get("ignore") or []))
     problems.extend(clash_problems(spec.integrations))
+    problems.extend(_rule_target_problems(spec))
     spec.integrations.sort(key=lambda i: i.name)
     return spec, sorted(set(problems))
 

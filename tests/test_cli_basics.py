@@ -247,7 +247,10 @@ def test_empty_api_options_are_usage_errors(
     run_cli: RunCli, tmp_path: Path, flag: list[str], message: str
 ) -> None:
     spec = tmp_path / "a.yaml"
-    spec.write_text("version: 1\nintegrations: {}\n", encoding="utf-8")
+    spec.write_text(
+        "version: 1\nintegrations:\n  a: {integrationId: intg_A, authType: NO_AUTH}\n",
+        encoding="utf-8",
+    )
     code, out, err = run_cli(["check", str(spec), *flag])
     assert (code, out, err) == (2, "", f"drift: error: {message}\n")
 

@@ -17,7 +17,7 @@ from drift.reporters import RenderOptions
 from drift.reporters.escape import gh_command
 
 # text.py has the wording of a change line; annotations use the same words
-from drift.reporters.text import change_line, ids
+from drift.reporters.text import change_line, ids, stale_line
 
 _TITLE = {
     Status.DRIFTED: "drifted",
@@ -70,6 +70,17 @@ def _annotations(result: IntegrationResult) -> list[_Annotation]:
 
 def render(report: Report, options: RenderOptions) -> str:
     found = [a for r in report.results for a in _annotations(r)]
+    found += [
+        _Annotation(
+            rule.source,
+            "",
+            0,
+            "warning",
+            "drift: stale ignore rule",
+            f"this ignore rule matched nothing in this run and can be deleted: {stale_line(rule)}",
+        )
+        for rule in report.stale_rules
+    ]
     found.sort(key=lambda a: (a.where.file, a.where.line, a.name, a.order))
     lines = [
         gh_command(

@@ -62,6 +62,21 @@ def as_dict(report: Report) -> dict[str, Any]:
         "summary": summary,
         "integrations": [_result(r) for r in report.results],
     }
+    doc["staleRules"] = [
+        {
+            "integration": rule.integration,
+            "path": rule.path,
+            "reason": rule.reason,
+            "until": rule.until.isoformat() if rule.until else None,
+            "source": _location(rule.source),
+        }
+        for rule in report.stale_rules
+    ]
+    doc["hints"] = report.hints()
+    doc["shard"] = report.shard
+    doc["specDigest"] = report.spec_digest
+    if report.partial:
+        doc["partial"] = True
     if report.review is not None:
         from drift.reporters import review
 

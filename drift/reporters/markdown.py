@@ -13,7 +13,14 @@ from dataclasses import dataclass
 from drift.errors import ExitCode
 from drift.model import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
-from drift.reporters.text import changes_phrase, ids, quote, stats_line, summary_line
+from drift.reporters.text import (
+    changes_phrase,
+    ids,
+    quote,
+    stale_line,
+    stats_line,
+    summary_line,
+)
 
 MAX_CHARS = 60_000  # GitHub rejects comments over 65,536; leave room for a bot's wrapper
 _NOTE_RESERVE = 600  # room kept for the truncation note once cutting starts
@@ -105,6 +112,16 @@ def _in_sync(results: list[IntegrationResult], verbose: bool, cut: bool = False)
     return f"<details><summary>{summary}</summary>\n\n{items}\n</details>\n\n"
 
 
+def _stale(report: Report) -> str:
+    if not report.stale_rules:
+        return ""
+    items = "".join(f"- {code(stale_line(rule))}\n" for rule in report.stale_rules)
+    return (
+        f"**{len(report.stale_rules)} stale ignore rules** matched nothing in this run; "
+        f"they can be deleted:\n\n{items}\n"
+    )
+
+
 @dataclass
 class _Cut:
     in_sync: int = 0
@@ -162,7 +179,8 @@ def _render_live(report: Report, options: RenderOptions) -> str:
     )
     rows = [_row(r) for r in flagged]
     details = [d for d in map(_details, flagged) if d]
-    tail = f"{stats_line(report)}\n"
+    tail = _stale(report) + "".join(f"> {md(hint)}\n\n" for hint in report.hints())
+    tail += f"{stats_line(report)}\n"
     in_sync_text = _in_sync(in_sync, options.verbose)
 
     def assemble(n_rows: int, n_details: int, note: str) -> str:

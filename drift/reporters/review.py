@@ -7,33 +7,64 @@ from collections.abc import Callable
 from typing import Any
 
 from drift import __version__
-from drift.compare import Review
-from drift.model import MARKS
+from drift.compare import Review, SpecChange
+from drift.errors import printable
+from drift.model import MARKS, Change
 from drift.reporters.markdown import md
 from drift.reporters.text import quote
+
+LOOSENS = "loosens the check"
 
 
 def summary_line(review: Review) -> str:
     c = review.counts()
-    return f"{c['added']} added, {c['removed']} removed, {c['changed']} changed"
+    line = f"{c['added']} added, {c['removed']} removed, {c['changed']} changed"
+    if c["renamed"]:
+        line += f", {c['renamed']} renamed"
+    if review.rules:
+        line += f", {len(review.rules)} top-level ignore rule changes"
+    if c["loosening"]:
+        line += f"; {c['loosening']} {'loosen' if c['loosening'] > 1 else 'loosens'} the check"
+    return line
+
+
+def _what(item: SpecChange) -> str:
+    return f"renamed from {item.renamed_from}" if item.renamed_from else item.kind
+
+
+def _change_text(change: Change) -> str:
+    if change.kind == "changed":
+        detail = f"{quote(change.expected)} -> {quote(change.actual)}"
+    else:
+        detail = quote(change.actual if change.kind == "added" else change.expected)
+    mark = f"  [{LOOSENS}]" if change.loosening else ""
+    return f"{MARKS[change.kind]} {printable(change.path)}: {detail}{mark}"
 
 
 def render_text(review: Review) -> str:
     out = [f"Spec changes {review.base} -> {review.head}:"]
     for item in review.items:
         out.append(
-            f"{MARKS[item.kind]} {item.name}: {item.kind}  ({item.ids}, {item.source.short})"
+            f"{MARKS[item.kind]} {item.name}: {_what(item)}  ({item.ids}, {item.source.short})"
         )
-        for change in item.changes:
-            if change.kind == "changed":
-                detail = f"{quote(change.expected)} -> {quote(change.actual)}"
-            else:
-                detail = quote(change.actual if change.kind == "added" else change.expected)
-            out.append(f"    {MARKS[change.kind]} {change.path}: {detail}")
-    if not review.items:
+        out.extend(f"    {_change_text(change)}" for change in item.changes)
+    if review.rules:
+        out.append("~ top-level ignore rules:")
+        out.extend(f"    {_change_text(change)}" for change in review.rules)
+    if not review.changed:
         out.append("  (no changes to the desired state)")
     out.append(summary_line(review))
     return "\n".join(out) + "\n"
+
+
+def _change_dict(change: Change) -> dict[str, Any]:
+    return {
+        "kind": change.kind,
+        "path": change.path,
+        "before": change.expected,
+        "after": change.actual,
+        "loosening": change.loosening,
+    }
 
 
 def as_dict(review: Review) -> dict[str, Any]:
@@ -47,13 +78,12 @@ def as_dict(review: Review) -> dict[str, Any]:
                 "kind": i.kind,
                 "ids": i.ids,
                 "source": {"file": i.source.file, "line": i.source.line, "column": i.source.column},
-                "changes": [
-                    {"kind": c.kind, "path": c.path, "before": c.expected, "after": c.actual}
-                    for c in i.changes
-                ],
+                "renamedFrom": i.renamed_from,
+                "changes": [_change_dict(c) for c in i.changes],
             }
             for i in review.items
         ],
+        "ignoreRules": [_change_dict(c) for c in review.rules],
     }
 
 
@@ -69,15 +99,18 @@ def _md(value: Any) -> str:
 
 def render_markdown(review: Review) -> str:
     out = [f"### This change to the spec: {summary_line(review)}", ""]
-    if review.items:
+    if review.changed:
         out += ["| | integration | field | before | after |", "|---|---|---|---|---|"]
-        for item in review.items:
-            mark = MARKS[item.kind]
-            if not item.changes:
-                out.append(f"| {mark} | {_md(item.name)} | ({item.kind}) | | |")
-            for change in item.changes:
+        rows = [(item.name, item.kind, _what(item), item.changes) for item in review.items]
+        if review.rules:
+            rows.append(("(top-level ignore rules)", "changed", "changed", review.rules))
+        for name, kind, what, changes in rows:
+            if not changes or kind == "renamed":
+                out.append(f"| {MARKS[kind]} | {_md(name)} | ({_md(what)}) | | |")
+            for change in changes:
+                loosens = f" **({LOOSENS})**" if change.loosening else ""
                 out.append(
-                    f"| {MARKS[change.kind]} | {_md(item.name)} | {_md(change.path)} "
+                    f"| {MARKS[change.kind]} | {_md(name)} | {_md(change.path)}{loosens} "
                     f"| {_md(change.expected)} | {_md(change.actual)} |"
                 )
     else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drift.desired import IgnoreRule
+from drift.errors import printable
 from drift.model import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 
@@ -15,7 +17,7 @@ _STATUS_COLOR = {
     Status.ERROR: "red",
     Status.IN_SYNC: "green",
 }
-_MARK_COLOR = {"changed": "yellow", "added": "green", "removed": "red"}
+_MARK_COLOR = {"changed": "yellow", "added": "green", "removed": "red", "renamed": "yellow"}
 
 
 MAX_SHOWN = 300
@@ -51,6 +53,10 @@ def stats_line(report: Report) -> str:
     line = f"requests: {st.requests}, retries: {st.retries}, throttled: {st.throttled}"
     if report.declared is not None and report.declared != len(report.results):
         line = f"selected {len(report.results)} of {report.declared} declared; {line}"
+    if report.shard:
+        line = f"shard {report.shard}; {line}"
+    if report.partial:
+        line = f"PARTIAL (shards missing); {line}"
     return line
 
 
@@ -120,6 +126,11 @@ def render(report: Report, options: RenderOptions) -> str:
     )
 
 
+def stale_line(rule: IgnoreRule) -> str:
+    """A rule that matched nothing, as every line-oriented format words it."""
+    return f"{rule.source.short}: {printable(rule.describe())} ({printable(rule.reason)})"
+
+
 def _render_live(report: Report, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     out: list[str] = []
@@ -136,6 +147,11 @@ def _render_live(report: Report, options: RenderOptions) -> str:
             for r in in_sync
         )
         out.append("")
+    if report.stale_rules:
+        out.append(f"stale ignore rules ({len(report.stale_rules)}), they matched nothing:")
+        out.extend(f"  ? {stale_line(rule)}" for rule in report.stale_rules)
+        out.append("")
+    out.extend(f"hint: {hint}" for hint in report.hints())
     out.append(stats_line(report))
     out.append(summary_line(report))
     return "\n".join(out) + "\n"

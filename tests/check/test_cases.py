@@ -64,6 +64,9 @@ def _normalized_json(text: str) -> dict[str, Any]:
     assert doc["tool"]["version"] == __version__
     doc["baseUrl"] = "EMULATOR"
     doc["tool"]["version"] = "VERSION"
+    # a digest of the spec: its form is checked here, its value in tests/unit/test_desired.py
+    assert re.fullmatch(r"[0-9a-f]{64}", doc["specDigest"])
+    doc["specDigest"] = "DIGEST"
     return doc
 
 

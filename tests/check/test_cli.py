@@ -292,7 +292,25 @@ def test_shards_then_merge(
 
     code, _, err = run(["report", "merge", "s1.json", "s1.json"])
     assert code == 2
-    assert "is in both s1.json and s1.json" in err
+    assert "shard 1/2 is given twice: s1.json and s1.json" in err
+
+    # a missing shard is not a whole run: refused, unless asked, and then marked partial
+    code, _, err = run(["report", "merge", "s1.json"])
+    assert (code, err.count("\n")) == (2, 1)
+    assert "shard 2/2 is missing" in err
+    code, out, _ = run(["report", "merge", "s2.json", "--allow-partial", "--format", "json"])
+    partial = json.loads(out)
+    assert (code, partial["partial"]) == (partial["exitCode"], True)
+    code, out, _ = run(["report", "merge", "s2.json", "--allow-partial"])
+    assert "PARTIAL (shards missing)" in out
+
+    # shards of two different specs are refused the same way
+    other = json.loads((tmp_path / "s2.json").read_text(encoding="utf-8"))
+    other["specDigest"] = "0" * 64
+    (tmp_path / "s2.json").write_text(json.dumps(other), encoding="utf-8")
+    code, _, err = run(["report", "merge", "s1.json", "s2.json"])
+    assert code == 2
+    assert "the reports come from different specs" in err
 
 
 def test_merge_of_in_sync_shards_exits_zero(

@@ -263,7 +263,11 @@ def test_deadline_marks_unchecked_records() -> None:
             time.sleep(0.3)  # MockTransport cannot be interrupted; longer than the deadline
         body = {
             "integrationId": request.url.path.rsplit("/", 1)[1],
-            "authentication": {"authType": "API_KEY"},
+            "authentication": {
+                "authType": "API_KEY",
+                "authId": "auth_1",
+                "integrationId": request.url.path.rsplit("/", 1)[1],
+            },
         }
         return httpx.Response(200, json=body)
 
@@ -302,7 +306,10 @@ def test_random_503s_with_retries_check_everything() -> None:
             return httpx.Response(503)
         iid = request.url.path.rsplit("/", 1)[1]
         return httpx.Response(
-            200, json={"integrationId": iid, "authentication": {"authType": "api_key"}}
+            200, json={
+                "integrationId": iid,
+                "authentication": {"authType": "api_key", "authId": "a_1", "integrationId": iid},
+            },
         )
 
     items = [_item(f"n{i:03d}") for i in range(600)]

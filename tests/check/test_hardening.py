@@ -180,7 +180,12 @@ def test_reprs_never_show_secret_values() -> None:
     from drift.spec import build_spec
     from drift.yamlload import parse
 
-    live = {"authType": "API_KEY", "headers": [{"key": "Authorization", "value": "LIVE-s3cret"}]}
+    live = {
+        "authId": "auth_A",
+        "integrationId": "intg_A",
+        "authType": "API_KEY",
+        "headers": [{"key": "Authorization", "value": "LIVE-s3cret"}],
+    }
     text = (
         "version: 1\nintegrations:\n  a:\n    integrationId: intg_A\n    authType: API_KEY\n"
         "    headers:\n      Authorization: SPEC-s3cret\n"
@@ -279,7 +284,12 @@ def test_live_text_cannot_forge_report_lines_or_terminal_escapes() -> None:
             "ok",
             body={
                 "integrationId": "intg_A",
-                "authentication": {"authType": "API_KEY", "headers": {forged: "v"}},
+                "authentication": {
+                    "authId": "auth_A",
+                    "integrationId": "intg_A",
+                    "authType": "API_KEY",
+                    "headers": {forged: "v"},
+                },
             },
         ),
     )

@@ -69,10 +69,9 @@ def cases(draw: Any) -> tuple[DesiredIntegration, dict[str, Any], bool]:
         "createdAt": draw(stamps),
         "updatedAt": draw(stamps),
     }
-    if draw(st.booleans()):
-        record["integrationId"] = dashed(draw, integration_id)
-    if auth_id is not None and draw(st.booleans()):
-        record["authId"] = dashed(draw, auth_id)
+    # every record carries both ids (issue 11: a record without them is an error)
+    record["integrationId"] = dashed(draw, integration_id)
+    record["authId"] = dashed(draw, auth_id if auth_id is not None else draw(ids))
     for key, value in draw(
         st.dictionaries(st.sampled_from(["rotation", "meta", "x_v2"]), st.integers(), max_size=2)
     ).items():
@@ -111,5 +110,4 @@ def test_header_order_and_form_do_not_matter(
     live = normalize_auth(record)
     assert live.auth_type in AUTH_TYPES
     assert all(isinstance(v, str) for _, v in live.headers)
-    if live.integration_id is not None:
-        assert "-" not in live.integration_id
+    assert "-" not in live.integration_id

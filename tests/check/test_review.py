@@ -28,7 +28,13 @@ def test_compare_json_and_exit_code(run: Run) -> None:
     code, out, _ = run(["compare", "base.yaml", "head.yaml", "--format", "json"])
     doc = json.loads(out)
     assert code == 0
-    assert doc["summary"] == {"added": 1, "removed": 1, "changed": 1}
+    assert doc["summary"] == {
+        "added": 1,
+        "removed": 1,
+        "changed": 1,
+        "renamed": 0,
+        "loosening": 0,
+    }
     shop = next(i for i in doc["integrations"] if i["name"] == "shop")
     assert [c["path"] for c in shop["changes"]] == [
         "/authType",

@@ -111,10 +111,12 @@ def test_pre_commit_hook() -> None:
     assert hook["id"] == "drift-validate"
     assert hook["entry"] == "drift validate"
     assert hook["language"] == "python"
-    assert hook["pass_filenames"] is True
+    # the whole folder: cross-file rules (clashes, rules naming integrations) need it
+    assert hook["pass_filenames"] is False
+    assert hook["args"] == ["specs/"]
     files = re.compile(hook["files"])
     assert files.search("specs/prod.yaml")
     assert files.search("specs/team/a.yml")
     assert not files.search("specs/readme.md")
     assert not files.search(".github/workflows/drift-pr.yml")
-    _check_args(hook["entry"].split()[1:])
+    _check_args(hook["entry"].split()[1:] + hook["args"])
