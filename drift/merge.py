@@ -91,22 +91,18 @@ def _completeness(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
         if shard and len(paths) > 1:
             raise UsageError(f"shard {shard} is given twice: {paths[0]} and {paths[1]}")
     gaps = []
-    counts = {int(s.split("/")[1]) for s in shards if s}
+    counts = sorted({int(s.split("/")[1]) for s in shards if s})
     if "" in shards and counts:
-        gaps.append(
-            f"{shards[''][0]} is not a shard but {shards[next(s for s in shards if s)][0]} is"
-        )
+        sharded = next(paths[0] for s, paths in sorted(shards.items()) if s)
+        gaps.append(f"{shards[''][0]} is a whole run but {sharded} is a shard")
     elif len(counts) > 1:
-        gaps.append(
-            f"the reports come from splits into {', '.join(map(str, sorted(counts)))} shards"
-        )
+        gaps.append(f"the reports come from splits into {' and '.join(map(str, counts))} shards")
     elif counts:
-        total = counts.pop()
+        total = counts[0]
         missing = [f"{k}/{total}" for k in range(1, total + 1) if f"{k}/{total}" not in shards]
         if missing:
-            gaps.append(
-                f"shard {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing"
-            )
+            verb = "is" if len(missing) == 1 else "are"
+            gaps.append(f"shard {', '.join(missing)} {verb} missing")
     digests = sorted({doc["specDigest"] for _, doc in docs if doc.get("specDigest")})
     if len(digests) > 1:
         short = ", ".join(d[:12] for d in digests)
