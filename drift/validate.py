@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import reprlib
 from collections.abc import Iterator
@@ -95,6 +96,15 @@ def _describe(error: jsonschema.ValidationError) -> str:
     expected: Any = error.validator_value
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
         return f"unsupported spec version {_show(value)} (this drift reads version 1)"
+    if kind == "const":
+        return f"must be {json.dumps(expected)}"
+    if kind == "uniqueItems" and isinstance(value, list):
+        seen: set[str] = set()
+        for item in value:
+            text = json.dumps(item, sort_keys=True, default=str)
+            if text in seen:
+                return f"{_show(item)} is listed more than once"
+            seen.add(text)
     if kind == "enum":
         choices = [str(c) for c in expected]
         return f"{_show(value)} is not one of {', '.join(choices)}{_hint(value, choices)}"
