@@ -150,3 +150,18 @@ def test_a_valid_spec_in_github_actions_prints_the_summary_alone(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, _ = run_cli(["validate", "specs/platform.yaml"])
     assert (code, out) == (0, "1 file valid (3 integrations)\n")
+
+
+def test_import_modeline_without_a_relative_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """On Windows a spec on another drive has no relative path to the schema: the
+    modeline names it by its file URI instead."""
+    monkeypatch.chdir(tmp_path)
+
+    def other_drive(path: str, start: str) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr("drift.importer.os.path.relpath", other_drive)
+    expected = (tmp_path / ".drift" / "spec.schema.json").as_uri()
+    assert modeline("live.yaml") == f"# yaml-language-server: $schema={expected}\n"
