@@ -32,6 +32,7 @@ class LazyGroup(click.Group):
         "baseline": "drift.cli_live:baseline_command",
         "import": "drift.cli_live:import_command",
         "compare": "drift.cli_offline:compare_command",
+        "schema": "drift.cli_offline:schema_command",
         "report": "drift.cli_offline:report_group",
         "emulator": "drift.emulator.cli:emulator_command",
     }
@@ -69,35 +70,22 @@ def cli(debug: bool) -> None:
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    help="Output format [default: text; in GitHub Actions text plus github annotations].",
 )
-def validate_command(paths: tuple[str, ...], fmt: str) -> int:
+def validate_command(paths: tuple[str, ...], fmt: str | None) -> int:
     """Check spec files or folders offline (default: specs/). Every problem is shown
     as FILE:LINE:COL: PATH: message."""
     from drift.reporters.validation import RENDERERS
     from drift.spec import load_spec
 
     spec, problems = load_spec(list(paths) or ["specs"])
-    emit(RENDERERS[fmt](spec, problems))
+    if fmt is None and os.environ.get("GITHUB_ACTIONS") == "true":
+        # as `check` does there: the lines for the log, an annotation per problem for the
+        # pull request's diff, then the summary line once
+        emit("".join(f"{p}\n" for p in problems) + RENDERERS["github"](spec, problems))
+    else:
+        emit(RENDERERS[fmt or "text"](spec, problems))
     return ExitCode.USAGE if problems else ExitCode.OK
-
-
-@cli.command("schema", epilog=epilog("drift schema --which report > report.schema.json"))
-@click.option(
-    "--which",
-    type=click.Choice(["spec", "report"]),
-    default="spec",
-    show_default=True,
-    help="Which JSON Schema to print.",
-)
-def schema_command(which: str) -> int:
-    """Print the JSON Schema (2020-12) of the spec language or of the JSON report."""
-    from drift.schemas import REPORT_SCHEMA, SPEC_SCHEMA, schema_text
-
-    emit(schema_text(SPEC_SCHEMA if which == "spec" else REPORT_SCHEMA))
-    return ExitCode.OK
 
 
 def _problem_lines(error: SpecError) -> list[str]:

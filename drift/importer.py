@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -169,10 +170,21 @@ def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
     return "\n".join(lines)
 
 
+def modeline(display: str) -> str:
+    """The editor's schema line: the copy `drift schema -o .drift/spec.schema.json` writes
+    in the current folder, relative to the spec (editors resolve it from the file)."""
+    folder = Path.cwd() if display == "<stdout>" else Path(os.path.abspath(display)).parent
+    schema = Path.cwd() / ".drift" / "spec.schema.json"
+    try:
+        where = Path(os.path.relpath(schema, folder)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        where = schema.as_uri()
+    return f"# yaml-language-server: $schema={where}\n"
+
+
 HEADER = (
-    "# yaml-language-server: $schema=https://raw.githubusercontent.com/sigmamind-drift/"
-    "drift/main/schemas/spec.schema.json\n# Written by `drift import`. Secret header "
-    "values are pinned by SHA-256, never stored.\nversion: 1\nintegrations:\n"
+    "# Written by `drift import`. Secret header values are pinned by SHA-256, never stored.\n"
+    "version: 1\nintegrations:\n"
 )
 
 
@@ -225,7 +237,7 @@ def compose(items: Sequence[Imported], base: MergeBase | None, display: str) -> 
     """The whole spec text: a new file, or the existing one with the entries appended.
     Checked before anyone writes it: drift never writes a spec it cannot read."""
     if base is None:
-        text = HEADER + render_entries(items)
+        text = modeline(display) + HEADER + render_entries(items)
     else:
         existing = base.text if base.text.endswith("\n") else base.text + "\n"
         text = existing + "\n" + render_entries(items, base.indent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
 import re
 import reprlib
 from collections.abc import Iterator
@@ -95,6 +96,15 @@ def _describe(error: jsonschema.ValidationError) -> str:
     expected: Any = error.validator_value
     if kind == "const" and error.absolute_path and error.absolute_path[-1] == "version":
         return f"unsupported spec version {_show(value)} (this drift reads version 1)"
+    if kind == "const":
+        return f"must be {json.dumps(expected)}"
+    if kind == "uniqueItems" and isinstance(value, list):
+        seen: set[str] = set()
+        for item in value:
+            text = json.dumps(item, sort_keys=True, default=str)
+            if text in seen:
+                return f"{_show(item)} is listed more than once"
+            seen.add(text)
     if kind == "enum":
         choices = [str(c) for c in expected]
         return f"{_show(value)} is not one of {', '.join(choices)}{_hint(value, choices)}"
@@ -107,8 +117,6 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"expected {wanted_words}, got {_type_name(value)}"
     if kind == "pattern" and title == "Until":
         return f"{_show(value)} is not a date (YYYY-MM-DD)"
-    if kind == "minProperties" and title == "Value matcher":
-        return f"a matcher needs exactly one of {', '.join(MATCHER_KEYS)} (found none)"
     if kind in ("pattern", "minLength") and value == "":
         return "must not be empty"
     if kind == "pattern" and title == "SHA-256":
@@ -148,9 +156,28 @@ def _missing_key(error: jsonschema.ValidationError) -> str:
     return message.split("'")[1] if "'" in message else message
 
 
+def _matcher_problem(error: jsonschema.ValidationError, doc: Document) -> Iterator[Problem]:
+    """A matcher without exactly one kind; not said again for one with an unknown key,
+    whose own problem (a misspelt kind, most likely) is reported instead."""
+    path: PathT = tuple(error.absolute_path)
+    matcher = error.instance if isinstance(error.instance, dict) else {}
+    if set(matcher) <= {*MATCHER_KEYS, "secret"}:
+        kinds = [key for key in MATCHER_KEYS if key in matcher]
+        found = ", ".join(kinds) or "none"
+        yield Problem(
+            doc.location(path),
+            dotted(path),
+            f"a matcher needs exactly one of {', '.join(MATCHER_KEYS)} (found {found})",
+        )
+
+
 def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[Problem]:
     path: PathT = tuple(error.absolute_path)
     kind = error.validator
+    title = _schema_of(error).get("title")
+    if kind == "oneOf" and title == "Value matcher":
+        yield from _matcher_problem(error, doc)
+        return
     if kind in ("anyOf", "oneOf"):
         inner = _branch_errors(error)
         if inner:
@@ -175,17 +202,17 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
         known = sorted(_schema_of(error).get("properties", {}))
         for key in sorted(k for k in error.instance if k not in known):
             where = (*path, key)
-            yield Problem(
-                doc.location(where, key=True),
-                dotted(where),
-                f"unknown key {_show(key)}{_hint(key, known)}",
-            )
+            message = f"unknown key {_show(key)}{_hint(key, known)}"
+            if key == "integration" and title == "Ignore rule":
+                message = "'integration' is only allowed in top-level ignore rules"
+            yield Problem(doc.location(where, key=True), dotted(where), message)
         return
     if kind == "required":
+        missing = _missing_key(error)
+        # the top-level `else`: no authType in this file's defaults, none here either
+        hint = " (set it here or in defaults)" if missing == "authType" else ""
         yield Problem(
-            doc.location(path, key=True),
-            dotted(path),
-            f"missing required key {_missing_key(error)!r}",
+            doc.location(path, key=True), dotted(path), f"missing required key {missing!r}{hint}"
         )
         return
     if kind == "propertyNames" or (
@@ -228,9 +255,42 @@ def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) ->
 _STOCK_PROPERTY_NAMES = jsonschema.Draft202012Validator.VALIDATORS["propertyNames"]
 
 
+def ecma_anchors(pattern: str) -> str:
+    """A schema pattern with each `$` outside a character class written `\\Z`. In ECMA-262,
+    the dialect of JSON Schema and of editors, `$` is the end of the value; in Python it
+    also matches before a final line break, which let `"intg_A1\\n"` through."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 @functools.cache
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    # ASCII: `\d` and `\w` mean ASCII digits and letters in ECMA-262, as here
+    return re.compile(ecma_anchors(pattern), re.ASCII)
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """The `pattern` keyword with ECMA-262 anchors (see ecma_anchors)."""
+    if isinstance(instance, str) and not _regex(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _property_names(
@@ -250,11 +310,39 @@ def _property_names(
     yield from _STOCK_PROPERTY_NAMES(validator, names, instance, schema)
 
 
+_STOCK_ADDITIONAL = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
+
+
+def _additional_properties(
+    validator: Any, extra: Any, instance: Any, schema: dict[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    """The stock additionalProperties keyword, with a shortcut for the schema's `else`
+    (authType in every integration) when every integration has the keys: it would
+    otherwise walk thousands of integrations a second time."""
+    if (
+        isinstance(extra, dict)
+        and set(extra) == {"required"}
+        and isinstance(instance, dict)
+        and not {"properties", "patternProperties"} & set(schema)
+    ):
+        keys = extra["required"]
+        if all(not isinstance(v, dict) or all(k in v for k in keys) for v in instance.values()):
+            return
+    yield from _STOCK_ADDITIONAL(validator, extra, instance, schema)
+
+
 @functools.cache
 def _spec_validator() -> Any:
     schema = load_schema(SPEC_SCHEMA)
     validators: Any = jsonschema.validators  # extend() is untyped in the stubs
-    cls = validators.extend(jsonschema.Draft202012Validator, {"propertyNames": _property_names})
+    cls = validators.extend(
+        jsonschema.Draft202012Validator,
+        {
+            "propertyNames": _property_names,
+            "pattern": _pattern,
+            "additionalProperties": _additional_properties,
+        },
+    )
     return cls(_inline_refs(schema, schema.get("$defs", {})))
 
 

@@ -3,11 +3,16 @@
 PyYAML is used here and nowhere else. The document is built from the parser's event
 stream, without recursion, so that duplicate keys, alias bombs and deep nesting are caught
 with a clear message instead of being silently accepted or exhausting the stack.
+
+Scalars are read by the YAML 1.2 core schema, as editors (the YAML language server) read
+them, not by PyYAML's YAML 1.1 rules: `yes`, `on`, `no`, `off` are text, `1e3` is a number,
+`1:30` and `2027-01-31` are text, `0b1`, `1_000` and `017` (octal) are not numbers.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +26,89 @@ MAX_DEPTH = 64
 MAX_NODES = 2_000_000
 MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text, aliases expanded
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution). `\Z`, not `$`,
+# ends each pattern: `$` would also match before a final line break.
+_CORE_RESOLVERS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("tag:yaml.org,2002:null", r"(?:~|null|Null|NULL|)\Z", ("", *"~nN")),
+    ("tag:yaml.org,2002:bool", r"(?:true|True|TRUE|false|False|FALSE)\Z", (*"tTfF",)),
+    ("tag:yaml.org,2002:int", r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z", (*"-+0123456789",)),
+    (
+        "tag:yaml.org,2002:float",
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z",
+        (*"-+.0123456789",),
+    ),
+    # not YAML 1.2, but a merge key is refused with a clear message, not taken as text
+    ("tag:yaml.org,2002:merge", r"<<\Z", ("<",)),
+]
+_INT = re.compile(_CORE_RESOLVERS[2][1])
+_FLOAT = re.compile(_CORE_RESOLVERS[3][1])
+
+
+def _core_error(node: Any, what: str) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        None, None, f"{node.value!r} is not {what} in YAML 1.2", node.start_mark
+    )
+
+
+def _construct_null(loader: Any, node: Any) -> None:
+    if node.value not in ("", "~", "null", "Null", "NULL"):
+        raise _core_error(node, "null")
+
+
+def _construct_bool(loader: Any, node: Any) -> bool:
+    if node.value in ("true", "True", "TRUE"):
+        return True
+    if node.value in ("false", "False", "FALSE"):
+        return False
+    raise _core_error(node, "true or false")
+
+
+def _construct_int(loader: Any, node: Any) -> int | float:
+    text: str = node.value
+    if not _INT.match(text):
+        raise _core_error(node, "an integer")
+    try:
+        if text.startswith(("0o", "0x")):
+            number = int(text[2:], 8 if text[1] == "o" else 16)
+            # one Python could not print (over 4300 digits) is still a number, a huge one
+            return number if number.bit_length() < 14_000 else float("inf")
+        return int(text)
+    except ValueError:  # more digits than Python converts to int: still a number
+        return float(text)
+
+
+def _construct_float(loader: Any, node: Any) -> float:
+    text: str = node.value
+    if not _FLOAT.match(text) and not _INT.match(text):
+        raise _core_error(node, "a number")
+    if text.startswith(("0o", "0x")):
+        return float(_construct_int(loader, node))
+    if text.lstrip("-+").lower() == ".inf":
+        return float("-inf" if text.startswith("-") else "inf")
+    if text.lower() == ".nan":
+        return float("nan")
+    return float(text)
+
+
+def _yaml12(base: Any) -> Any:
+    """A PyYAML SafeLoader class (pure or libyaml) resolving scalars by YAML 1.2."""
+    loader: Any = type(f"Yaml12{base.__name__}", (base,), {"yaml_implicit_resolvers": {}})
+    for tag, pattern, first in _CORE_RESOLVERS:
+        loader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+    for suffix, constructor in (
+        ("null", _construct_null),
+        ("bool", _construct_bool),
+        ("int", _construct_int),
+        ("float", _construct_float),
+    ):
+        loader.add_constructor(f"tag:yaml.org,2002:{suffix}", constructor)
+    return loader
+
+
+Yaml12PureLoader: Any = _yaml12(yaml.SafeLoader)
+Yaml12CLoader: Any = _yaml12(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
+_Loader: Any = Yaml12CLoader or Yaml12PureLoader
 
 Key = str | int
 _DISCARD = "\x00duplicate:"  # a key no YAML text can spell unescaped
@@ -70,7 +157,8 @@ def _mark(event: Any) -> tuple[int, int]:
 
 
 def _json_safe(value: Any) -> Any:
-    # Dates become ISO strings so the schema can check them with `format: date`.
+    # only an explicit `!!timestamp` makes a date (plain dates are text in YAML 1.2):
+    # it becomes an ISO string, as JSON has no dates
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
@@ -78,7 +166,6 @@ def _json_safe(value: Any) -> Any:
 
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`: YAML 1.1 oddity, text here
 _PLAIN_COLLECTION_TAGS = frozenset({None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 # First characters for which an implicit resolver (int, bool, null, date...) may apply; a
 # plain scalar starting with any other character is a string without asking the resolver.
@@ -102,11 +189,13 @@ class _Builder:
     def _scalar(self, event: Any) -> Any:
         value: str = event.value
         tag = event.tag
-        if tag is None or tag == "!":
+        if tag == "!":
+            return value  # the non-specific tag: text, whatever it looks like (YAML 1.2)
+        if tag is None:
             if _FAST_STR and (not event.implicit[0] or (value and value[0] not in _IMPLICIT_FIRST)):
                 return value  # quoted, or plain text no implicit type can claim
             tag = self.loader.resolve(yaml.ScalarNode, value, event.implicit)
-        if tag in (_STR_TAG, _VALUE_TAG):
+        if tag == _STR_TAG:
             return value
         if tag == _MERGE_TAG:
             raise YamlError("YAML merge keys ('<<') are not supported", *_mark(event))
@@ -114,7 +203,7 @@ class _Builder:
         try:
             result = self.loader.construct_object(node, deep=True)
         except ValueError:
-            # looks like a date but is not one (2027-02-30): keep the text for the schema
+            # `!!timestamp 2027-02-30`: not a date; keep the text for the schema
             return value
         except yaml.constructor.ConstructorError as exc:
             line, col = _mark(event)

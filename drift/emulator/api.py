@@ -119,7 +119,7 @@ class Api:
             return fields
         name, desc = fields.get("name", intg.name), fields.get("description", intg.description)
         if "name" in fields and (
-            not isinstance(name, str) or len(name) > 128 or not _NAME.match(name)
+            not isinstance(name, str) or len(name) > 128 or not _NAME.fullmatch(name)
         ):
             return error_reply(400, "name must match ^[a-z]+(_[a-z]+)*$, at most 128 characters")
         if desc is not None and not isinstance(desc, str):

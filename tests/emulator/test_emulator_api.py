@@ -274,7 +274,15 @@ def test_patch_integration(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [{"name": "My Store"}, {"name": "a" * 129}, {"name": 3}, {"description": 3}, "x"]
+    "body",
+    [
+        {"name": "My Store"},
+        {"name": "a" * 129},
+        {"name": "shop\n"},  # `$` alone would let a final line break through
+        {"name": 3},
+        {"description": 3},
+        "x",
+    ],
 )
 def test_patch_integration_rejects(client: httpx.Client, body: Any) -> None:
     assert client.patch(SHOP, json=body).status_code == 400

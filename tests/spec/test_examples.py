@@ -72,6 +72,8 @@ def _properties(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                     assert isinstance(sub, dict), f"{where}/{name}"
                     yield f"{where}/{name}", resolve(sub)
                     yield from walk(sub, f"{where}/{name}")
+            elif keyword in ("if", "then", "else"):
+                continue  # a condition on properties documented where they are declared
             elif keyword not in ("const", "enum", "default", "examples", "required"):
                 yield from walk(value, where)
 

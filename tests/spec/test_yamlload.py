@@ -19,9 +19,9 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> I
     if request.param == "libyaml":
         if not hasattr(yaml, "CSafeLoader"):
             pytest.skip("PyYAML is built without libyaml")
-        monkeypatch.setattr(yamlload, "_Loader", yaml.CSafeLoader)
+        monkeypatch.setattr(yamlload, "_Loader", yamlload.Yaml12CLoader)
     else:
-        monkeypatch.setattr(yamlload, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(yamlload, "_Loader", yamlload.Yaml12PureLoader)
     yield request.param
 
 
@@ -93,31 +93,94 @@ def test_values(loader: str) -> None:
         ('"true"', "true"),
         ("1", 1),
         ("-7", -7),
+        ("+12", 12),
+        ("017", 17),  # decimal: YAML 1.2 has no leading-zero octal
+        ("0o17", 15),
         ("0x1F", 31),
         ("1.5", 1.5),
+        ("1e3", 1000.0),
+        ("-.5E2", -50.0),
+        ("5.", 5.0),
+        (".inf", float("inf")),
+        ("-.Inf", float("-inf")),
         ("true", True),
-        ("no", False),  # YAML 1.1, as PyYAML reads it
+        ("FALSE", False),
         ("null", None),
         ("~", None),
         ("", None),
         ("team-3", "team-3"),
         ("nothing special", "nothing special"),
         ("!!str 12", "12"),
+        ("! 12", "12"),  # the non-specific tag: text
+        ("!!int 12", 12),
+        ("!!float 3", 3.0),
         ("=", "="),
         ("2024-02-29", "2024-02-29"),
-        ("2024-02-30", "2024-02-30"),  # looks like a date, is not one: kept as text
-        ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00"),
-        ("2024-01-02 03:04:05", "2024-01-02T03:04:05"),
+        ("2024-02-30", "2024-02-30"),
+        ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05Z"),
+        ("2024-01-02 03:04:05", "2024-01-02 03:04:05"),
+        ("!!timestamp 2024-01-02 03:04:05", "2024-01-02T03:04:05"),
+        ("!!timestamp 2024-02-30", "2024-02-30"),
     ],
 )
 def test_scalars(loader: str, text: str, value: object) -> None:
     assert parse(f"k: {text}\n", "f.yaml").data == {"k": value}
 
 
-def test_dates_become_iso_strings(loader: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    # YAML 1.1 (PyYAML's own rules) reads these as booleans, numbers or times; 1.2 as text
+    [
+        "yes", "Yes", "YES", "no", "No", "on", "On", "off", "OFF", "y", "n", "tRUE",
+        "0b101", "1_000", "-0x1F", "+0o7", "0O7", "0X1F", "1:30", "190:20:30", "+.nan",
+        "1.5e", ".", "+", "-.", "0o8", "0xg", "1,000", ".5.",
+    ],
+)  # fmt: skip
+def test_yaml_1_1_scalars_are_text(loader: str, text: str) -> None:
+    assert parse(f"k: {text}\n", "f.yaml").data == {"k": text}
+
+
+def test_nan(loader: str) -> None:
+    value = parse("k: .NaN\n", "f.yaml").data["k"]
+    assert value != value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1" * 5000, float("inf")),  # more digits than Python's int() takes
+        ("-" + "1" * 5000, float("-inf")),
+        ("0x" + "f" * 5000, float("inf")),  # an int Python could not print
+        ("0o" + "7" * 100, int("7" * 100, 8)),
+    ],
+)
+def test_huge_numbers_stay_numbers(loader: str, text: str, value: float) -> None:
+    assert parse(f"k: {text}\n", "f.yaml").data == {"k": value}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("!!bool yes", "cannot read value: 'yes' is not true or false in YAML 1.2"),
+        ("!!null x", "cannot read value: 'x' is not null in YAML 1.2"),
+        ("!!int 0b1", "cannot read value: '0b1' is not an integer in YAML 1.2"),
+        ("!!float one", "cannot read value: 'one' is not a number in YAML 1.2"),
+    ],
+)
+def test_explicit_core_tags_take_yaml_1_2_values_only(
+    loader: str, text: str, message: str
+) -> None:
+    assert error_of(f"k: {text}\n") == (message, 1, 4)
+
+
+def test_explicit_float_tag_on_integers(loader: str) -> None:
+    doc = parse("a: !!float 0x10\nb: !!null ''\n", "f.yaml")
+    assert doc.data == {"a": 16.0, "b": None}
+
+
+def test_timestamps_are_text_as_written(loader: str) -> None:
     doc = parse("until: 2027-01-31\nat: 2027-01-31T10:00:00+02:00\n", "f.yaml")
     assert doc.data == {"until": "2027-01-31", "at": "2027-01-31T10:00:00+02:00"}
-    assert all(isinstance(v, str) for v in doc.data.values())
 
 
 def test_keys_are_text_as_written(loader: str) -> None:
