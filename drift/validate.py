@@ -115,6 +115,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
             for w in (wanted if isinstance(wanted, list) else [wanted])
         )
         return f"expected {wanted_words}, got {_type_name(value)}"
+    if kind in ("minProperties", "maxProperties") and title == "Exact matcher":
+        return "an accepted value needs exactly one of equals, sha256, absent"
     if kind == "pattern" and title == "Until":
         return f"{_show(value)} is not a date (YYYY-MM-DD)"
     if kind in ("pattern", "minLength") and value == "":
