@@ -9,6 +9,9 @@ or ignored, and which drift is drift again because its ignore rule expired.
 
 Where the documents leave a question open, the model decides as a demanding user would;
 each decision is marked `DECISION:`.
+
+CI runs the `ci` hypothesis profile (tests/unit/conftest.py); `make verdicts-deep` runs
+thousands of random examples more.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import copy
 import datetime
 import fnmatch
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -327,12 +329,6 @@ class Case:
     environ: dict[str, str]
     body: Any
     defect: str = ""
-
-    def __repr__(self) -> str:  # what a falsifying example prints
-        spec = yaml.safe_dump(self.doc, sort_keys=False, allow_unicode=True)
-        env = f"environ: {self.environ}\n" if "env:" in spec else ""
-        defect = f"defect: {self.defect}\n" if self.defect else ""
-        return f"\n--- spec.yaml\n{spec}{env}--- live body\n{json.dumps(self.body)}\n{defect}"
 
 
 def load_item(case: Case) -> tuple[DesiredIntegration, ignore.SharedRules]:
