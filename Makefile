@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COVERAGE_FLOOR ?= 92
 
-.PHONY: demo test lint type unit bench clean
+.PHONY: demo test lint type unit bench clean mutate verdicts-deep
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,17 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# Mutation testing of the core modules (mutmut 3, config in pyproject.toml): a fresh run,
+# scored per module into mutation/RESULTS.md. `make mutate MUTATE_MODULES="select matchers"`
+# runs some modules and keeps the others' figures.
+MUTATE_MODULES ?=
+mutate: $(STAMP)
+	$(BIN)/python scripts/mutation_score.py --run --fresh $(MUTATE_MODULES)
+
+# The differential verdict test with many more random examples than CI runs; a failure
+# prints how to reproduce it.
+verdicts-deep: $(STAMP)
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -W error -p no:cacheprovider tests/unit/test_verdict_model.py
+
 clean:
-	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache dist build mutants
