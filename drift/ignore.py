@@ -25,14 +25,18 @@ def is_glob(text: str) -> bool:
 
 def path_matches(pattern: str, path: str) -> bool:
     """JSON Pointers compared segment by segment, each segment a glob (`*` within a segment:
-    `/headers/X-Trace-*`; alone, any one segment). Case-insensitive, because header names
-    are, and a glob never spans a `/`."""
-    want = pattern.lower().split("/")
-    have = path.lower().split("/")
-    return len(want) == len(have) and all(
-        w == h or (is_glob(w) and fnmatch.fnmatchcase(h, w))
-        for w, h in zip(want, have, strict=True)
-    )
+    `/headers/X-Trace-*`; alone, any one segment) that never spans a `/`. Header names
+    compare case-insensitively, as HTTP has them; field names (`/authType`) exactly."""
+    want = pattern.split("/")
+    have = path.split("/")
+    if len(want) != len(have):
+        return False
+    for index, (w, h) in enumerate(zip(want, have, strict=True)):
+        if index == 2 and have[1] == "headers":
+            w, h = w.lower(), h.lower()
+        if w != h and not (is_glob(w) and fnmatch.fnmatchcase(h, w)):
+            return False
+    return True
 
 
 def accepts(accept: Matcher, seen: Seen | None) -> bool:

@@ -39,7 +39,10 @@ def _rule(path: str, **kw: object) -> IgnoreRule:
         ("/headers/X-?", "/headers/X-A", True),
         ("/headers/X-?", "/headers/X-AB", False),
         ("/headers/X-[AB]", "/headers/X-b", True),
-        ("/authType", "/authtype", True),
+        ("/authType", "/authType", True),
+        ("/authtype", "/authType", False),  # field names are written exactly
+        ("/*", "/authType", True),
+        ("/Headers/X-A", "/headers/X-A", False),
         ("/headers/X-A", "/headers/X-A/extra", False),
         ("/headers/*", "/headers/a~1b", True),  # an escaped "/" stays inside one segment
     ],
