@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -14,6 +15,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM, as a shell reports it: 128 + 15
 
 
 @dataclass(frozen=True, order=True)
@@ -76,10 +78,22 @@ class FetchError(DriftError):
     """The API could not be reached or answered in a way that stops the whole run."""
 
     exit_code = ExitCode.INCOMPLETE
+    # set when the run stopped midway: (results, stats) so far, so that reports can
+    # still be written (see fetch.fetch_many)
+    partial: Any = None
 
 
 class CredentialsError(FetchError):
     """The API key is missing or was rejected."""
+
+
+class Unreachable(FetchError):
+    """No connection to the API could be made at all: the run stops early."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread: like Ctrl-C, everything unwinds (temporary
+    files are removed) and drift exits 143. Not an Exception, so nothing swallows it."""
 
 
 class OutputError(DriftError):

@@ -27,6 +27,10 @@ class Status(str, enum.Enum):
 
 MARKS = {"changed": "~", "added": "+", "removed": "-"}
 
+# the start of the error of a record a stopped run never got to; reports for people sum
+# these up in one line instead of a block each
+NOT_ATTEMPTED = "not attempted"
+
 
 @dataclass(frozen=True)
 class Change:
@@ -93,17 +97,33 @@ class Report:
     stats: RunStats = field(default_factory=RunStats)
     declared: int | None = None  # integrations in the spec before selection
     review: Review | None = None  # the spec review of `check --compare-base`, if asked
+    stopped: str | None = None  # why the run stopped early (a rejected key, no connection)
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.stopped:
+            return ExitCode.INCOMPLETE
         if self.count(Status.DRIFTED) or self.count(Status.NOT_FOUND):
             return ExitCode.DRIFT
         if self.count(Status.ERROR):
             return ExitCode.INCOMPLETE
         return ExitCode.OK
+
+    def not_attempted(self) -> tuple[list[IntegrationResult], dict[str, int]]:
+        """The results to show one by one, and how many were not attempted, by reason."""
+        shown: list[IntegrationResult] = []
+        skipped: dict[str, int] = {}
+        for result in self.results:
+            message = result.error.message if result.error is not None else ""
+            if result.status is Status.ERROR and message.startswith(NOT_ATTEMPTED + ": "):
+                reason = message[len(NOT_ATTEMPTED) + 2 :]
+                skipped[reason] = skipped.get(reason, 0) + 1
+            else:
+                shown.append(result)
+        return shown, skipped
 
     def summary(self) -> dict[str, int]:
         return {
