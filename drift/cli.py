@@ -11,7 +11,9 @@ import gc
 import importlib
 import io
 import os
+import signal
 import sys
+import threading
 import traceback
 from typing import Any, ClassVar
 
@@ -19,7 +21,7 @@ import click
 
 from drift import __version__
 from drift.cli_common import emit, epilog, output_failed, run_state, silence
-from drift.errors import DriftError, ExitCode, SpecError, printable
+from drift.errors import DriftError, ExitCode, SpecError, Terminated, printable
 from drift.secret import scrub_known
 
 
@@ -101,7 +103,13 @@ def schema_command(which: str) -> int:
 
 
 def _problem_lines(error: SpecError) -> list[str]:
-    return [*(str(problem) for problem in error.problems), f"drift: {error}; nothing was checked"]
+    from drift.reporters.validation import MAX_PROBLEMS
+
+    lines = [str(problem) for problem in error.problems[:MAX_PROBLEMS]]
+    rest = len(error.problems) - MAX_PROBLEMS
+    if rest > 0:
+        lines.append(f"... and {rest} more problems not shown (drift validate lists them)")
+    return [*lines, f"drift: {error}; nothing was checked"]
 
 
 def _one_line(exc: click.ClickException) -> str:
@@ -155,10 +163,40 @@ def _internal_error(exc: Exception) -> tuple[list[str], int]:
     return lines, ExitCode.INCOMPLETE
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _on_sigterm() -> Any:
+    """SIGTERM (a CI job's timeout, `kill`) unwinds like Ctrl-C, so that temporary files
+    are removed; returns the handler it replaces. Only the main thread can set one."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _terminate)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     run_state["debug"] = False  # set by the group's --debug option, per run
+    previous = _on_sigterm()
+    try:
+        lines, code = _run(args)
+    except Terminated:  # while the error was being handled
+        lines, code = ["drift: terminated"], ExitCode.TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    _tell(lines)
+    if argv is None:
+        # the process ends now: spare the interpreter's closing full garbage collections
+        # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)
+        gc.freeze()
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> tuple[list[str], int]:
+    """Run the command; the lines to print on stderr and the exit code."""
     _usable_streams()
     code: int
     lines: list[str] = []
@@ -173,6 +211,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         lines = [f"drift: error: {_one_line(exc)}"]
         code = exc.exit_code
+    except Terminated:
+        lines = ["drift: terminated"]
+        code = ExitCode.TERMINATED
     except (KeyboardInterrupt, click.exceptions.Abort):
         lines = ["drift: interrupted"]
         code = ExitCode.INTERRUPTED
@@ -193,9 +234,4 @@ def main(argv: list[str] | None = None) -> None:
             lines, code = [f"drift: error: {failed}"], failed.exit_code
         else:
             lines, code = _internal_error(exc)
-    _tell(lines)
-    if argv is None:
-        # the process ends now: spare the interpreter's closing full garbage collections
-        # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)
-        gc.freeze()
-    sys.exit(code)
+    return lines, code
