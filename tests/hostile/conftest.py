@@ -1,0 +1,67 @@
+"""Fixtures for the hostile-server tests: servers that are always stopped, a clean
+environment with the test key, and a spec writer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from hostile_server import Hostile, Route
+
+KEY = "hostile-test-KEY-7f3a9c2e51d4b8"  # long enough that any 8 characters identify it
+RunCli = Callable[[list[str]], tuple[int, str, str]]
+Start = Callable[[Route], Hostile]
+
+# every variable that could send drift's requests somewhere else
+PROXY_VARIABLES = [
+    spelling
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+    for spelling in (name, name.upper())
+]
+
+
+@pytest.fixture
+def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
+    """SIGMAMIND_API_KEY set to KEY; GitHub Actions and proxy variables cleared."""
+    monkeypatch.setenv("SIGMAMIND_API_KEY", KEY)
+    for name in ("SIGMAMIND_BASE_URL", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", *PROXY_VARIABLES):
+        monkeypatch.delenv(name, raising=False)
+    return KEY
+
+
+@pytest.fixture
+def hostile() -> Iterator[Start]:
+    """Factory: start a Hostile server for a route; stopped after the test."""
+    started: list[Hostile] = []
+
+    def start(route: Route) -> Hostile:
+        server = Hostile(route).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def write_spec(path: Path, entries: dict[str, dict[str, object]]) -> Path:
+    """A spec file with these integrations (JSON is YAML: no quoting surprises)."""
+    path.write_text(json.dumps({"version": 1, "integrations": entries}, indent=1), "utf-8")
+    return path
+
+
+def record(
+    iid: str, auth_type: str = "API_KEY", headers: dict[str, str] | None = None
+) -> dict[str, object]:
+    """An integration with its auth record embedded, as the API sends it."""
+    return {
+        "integrationId": iid,
+        "name": iid,
+        "authentication": {
+            "integrationId": iid,
+            "authType": auth_type,
+            "headers": [{"key": k, "value": v} for k, v in (headers or {}).items()],
+        },
+    }
