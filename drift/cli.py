@@ -21,7 +21,7 @@ import click
 
 from drift import __version__
 from drift.cli_common import emit, epilog, output_failed, run_state, silence
-from drift.errors import DriftError, ExitCode, SpecError, Terminated, printable
+from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
 
 
@@ -103,13 +103,11 @@ def schema_command(which: str) -> int:
 
 
 def _problem_lines(error: SpecError) -> list[str]:
-    from drift.reporters.validation import MAX_PROBLEMS
+    from drift.reporters.validation import MAX_PROBLEMS, not_shown
 
     lines = [str(problem) for problem in error.problems[:MAX_PROBLEMS]]
-    rest = len(error.problems) - MAX_PROBLEMS
-    if rest > 0:
-        lines.append(f"... and {rest} more problems not shown (drift validate lists them)")
-    return [*lines, f"drift: {error}; nothing was checked"]
+    rest = not_shown(error.problems).rstrip("\n")
+    return [*lines, *([rest] if rest else []), f"drift: {error}; nothing was checked"]
 
 
 def _one_line(exc: click.ClickException) -> str:
@@ -163,30 +161,29 @@ def _internal_error(exc: Exception) -> tuple[list[str], int]:
     return lines, ExitCode.INCOMPLETE
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def _on_sigterm() -> Any:
-    """SIGTERM (a CI job's timeout, `kill`) unwinds like Ctrl-C, so that temporary files
-    are removed; returns the handler it replaces. Only the main thread can set one."""
+def _install_handlers() -> dict[int, Any]:
+    """Ctrl-C and SIGTERM (a CI job's timeout, `kill`) both unwind, so that temporary
+    files are removed; returns the handlers they replace. Only the main thread can."""
     if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, _terminate)
+        return {}
+    return {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     run_state["debug"] = False  # set by the group's --debug option, per run
-    previous = _on_sigterm()
+    previous = _install_handlers()
     try:
         lines, code = _run(args)
     except Terminated:  # while the error was being handled
         lines, code = ["drift: terminated"], ExitCode.TERMINATED
+    except KeyboardInterrupt:
+        lines, code = ["drift: interrupted"], ExitCode.INTERRUPTED
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(sig, handler)
     _tell(lines)
     if argv is None:
         # the process ends now: spare the interpreter's closing full garbage collections

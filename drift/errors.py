@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +97,38 @@ class Unreachable(FetchError):
 class Terminated(BaseException):
     """SIGTERM, raised in the main thread: like Ctrl-C, everything unwinds (temporary
     files are removed) and drift exits 143. Not an Exception, so nothing swallows it."""
+
+
+class _Hold:
+    depth = 0
+    pending: BaseException | None = None
+
+
+def on_signal(signum: int, frame: object) -> None:
+    """The handler for Ctrl-C and SIGTERM that drift installs: raise KeyboardInterrupt or
+    Terminated in the main thread, unless a `signals_held` block is running, which then
+    raises it as it ends."""
+    exc: BaseException = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    if _Hold.depth:
+        _Hold.pending = _Hold.pending or exc
+        return
+    raise exc
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block ends: between creating a temporary
+    file and recording it for clean-up there must be no raise. (Python runs signal
+    handlers in the main thread whichever thread the signal reached, so blocking it for
+    one thread would not do.)"""
+    _Hold.depth += 1
+    try:
+        yield
+    finally:
+        _Hold.depth -= 1
+        if _Hold.depth == 0 and _Hold.pending is not None:
+            exc, _Hold.pending = _Hold.pending, None
+            raise exc
 
 
 class OutputError(DriftError):

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from drift.errors import OutputError, UsageError
+from drift.errors import OutputError, UsageError, signals_held
 
 
 def check_output_path(path: str | Path, what: str = "output") -> None:
@@ -26,7 +25,7 @@ def check_output_path(path: str | Path, what: str = "output") -> None:
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise UsageError(f"cannot write {what} {path}: it is {kind}")
     try:
-        with _signals_held():  # a Ctrl-C or SIGTERM in between would leave the probe
+        with signals_held():  # a Ctrl-C or SIGTERM in between would leave the probe
             fd, probe = _temp_beside(target)
             os.close(fd)
             os.unlink(probe)
@@ -51,24 +50,6 @@ def check_distinct(
         if target in seen:
             raise UsageError(f"{flag} {path} and {seen[target]} are the same file")
         seen[target] = path
-
-
-_HELD = (signal.SIGINT, signal.SIGTERM)
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for a moment: their handlers raise, and between
-    creating a temporary file and recording it for clean-up there must be no raise.
-    They are delivered (and raise) right after."""
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _temp_beside(target: Path) -> tuple[int, str]:
@@ -135,7 +116,7 @@ def staged(files: Sequence[tuple[str | Path, str]]) -> Iterator[Callable[[], Non
 def _stage(target: Path, text: str, pending: list[tuple[str, Path]]) -> None:
     """Write the temporary file for `target`, beside it, with the mode it will have; it
     is recorded in `pending` the moment it exists."""
-    with _signals_held():
+    with signals_held():
         fd, tmp = _temp_beside(target)
         pending.append((tmp, target))
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

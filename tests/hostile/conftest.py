@@ -1,25 +1,13 @@
-"""Fixtures for the hostile-server tests: servers that are always stopped, a clean
-environment with the test key, and a spec writer."""
+"""Fixtures for the hostile-server tests: servers that are always stopped, and a clean
+environment with the test key."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from hostile_server import Hostile, Route
-
-KEY = "hostile-test-KEY-7f3a9c2e51d4b8"  # long enough that any 8 characters identify it
-RunCli = Callable[[list[str]], tuple[int, str, str]]
-Start = Callable[[Route], Hostile]
-
-# every variable that could send drift's requests somewhere else
-PROXY_VARIABLES = [
-    spelling
-    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-    for spelling in (name, name.upper())
-]
+from hostile_support import KEY, PROXY_VARIABLES, Start
 
 
 @pytest.fixture
@@ -44,24 +32,3 @@ def hostile() -> Iterator[Start]:
     yield start
     for server in started:
         server.stop()
-
-
-def write_spec(path: Path, entries: dict[str, dict[str, object]]) -> Path:
-    """A spec file with these integrations (JSON is YAML: no quoting surprises)."""
-    path.write_text(json.dumps({"version": 1, "integrations": entries}, indent=1), "utf-8")
-    return path
-
-
-def record(
-    iid: str, auth_type: str = "API_KEY", headers: dict[str, str] | None = None
-) -> dict[str, object]:
-    """An integration with its auth record embedded, as the API sends it."""
-    return {
-        "integrationId": iid,
-        "name": iid,
-        "authentication": {
-            "integrationId": iid,
-            "authType": auth_type,
-            "headers": [{"key": k, "value": v} for k, v in (headers or {}).items()],
-        },
-    }

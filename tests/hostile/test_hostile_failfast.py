@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import KEY, RunCli, Start, write_spec
 from hostile_server import answer
+from hostile_support import KEY, RunCli, Start, write_spec
 
 from drift.errors import Unreachable
 from drift.fetch import FetchSettings, Target, connect_cause, fetch_many

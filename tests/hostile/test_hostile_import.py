@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import KEY, RunCli, Start, record
 from hostile_server import Reply, Request, as_json
+from hostile_support import KEY, RunCli, Start, record
 
 from drift.spec import load_valid_spec
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import KEY, RunCli, Start, record, write_spec
 from hostile_server import answer, as_json
+from hostile_support import KEY, RunCli, Start, record, write_spec
 
 from drift.errors import UsageError
 from drift.hosts import check_base_url, proxy_for

@@ -12,8 +12,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import KEY, Start, record, write_spec
+import pytest
 from hostile_server import Reply, Request, as_json, hang
+from hostile_support import KEY, Start, record, write_spec
+
+from drift.errors import Terminated, on_signal
 
 WAIT = 60.0  # seconds a marker may take on a loaded machine; never reached when all is well
 
@@ -84,3 +87,28 @@ def test_sigterm_while_the_reports_are_written(hostile: Start, tmp_path: Path) -
     assert err.endswith(b"drift: terminated\n")
     assert _leftovers(tmp_path) == []
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_signal_between_creating_and_recording_a_temporary_file_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The narrowest window: SIGTERM arrives the moment the temporary file exists. It is
+    held until the file is recorded for clean-up, then raised, and the file is gone."""
+    import drift.fileio
+
+    real = drift.fileio._temp_beside
+
+    def create_then_signal(target: Path) -> tuple[int, str]:
+        made = real(target)
+        if made[1].endswith(".tmp") and "report" in made[1]:
+            os.kill(os.getpid(), signal.SIGTERM)  # handled before the next line runs
+        return made
+
+    monkeypatch.setattr(drift.fileio, "_temp_beside", create_then_signal)
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        with pytest.raises(Terminated):
+            drift.fileio.write_atomic(tmp_path / "report.json", "{}\n")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert list(tmp_path.iterdir()) == []

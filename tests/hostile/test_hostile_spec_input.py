@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import RunCli
+from hostile_support import RunCli
 
 GOOD = "version: 1\nintegrations:\n  a:\n    integrationId: intg_a\n    authType: API_KEY\n"
 
@@ -51,6 +51,36 @@ def test_an_unreadable_file_or_folder_in_a_spec_folder_is_a_spec_error(
     assert "specs/sub: cannot list this folder: Permission denied\n" in out
 
 
+def test_unreadable_entries_are_reported_even_when_root_could_read_them(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, with the permission answers faked: root (as in many CI containers) reads
+    everything, and the logic must be tested all the same."""
+    monkeypatch.chdir(tmp_path)
+    Path("specs/sub").mkdir(parents=True)
+    Path("specs/a.yaml").write_text(GOOD, encoding="utf-8")
+    Path("specs/b.yaml").write_text(GOOD.replace("a:", "b:"), encoding="utf-8")
+    real_access, real_scandir = os.access, os.scandir
+
+    def access(path: object, mode: int) -> bool:
+        return not str(path).endswith("b.yaml") and real_access(path, mode)  # type: ignore[arg-type]
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, _ = run_cli(["validate", "specs"])
+    assert code == 2
+    assert out == (
+        "specs/b.yaml: cannot read this file: permission denied\n"
+        "specs/sub: cannot list this folder: Permission denied\n"
+        "2 problems in 2 of 2 files\n"
+    )
+
+
 def _many_problems(path: Path, count: int) -> None:
     rows = ["version: 1", "integrations:"]
     for n in range(count):
@@ -79,7 +109,7 @@ def test_validate_output_is_capped(
     code, out, err = run_cli(["check", "big.yaml"])
     assert code == 2
     assert err.splitlines()[-2:] == [
-        "... and 500 more problems not shown (drift validate lists them)",
+        "... and 500 more problems not shown (1500 in all)",
         "drift: the spec has 1500 problems; nothing was checked",
     ]
     assert len(err.splitlines()) == 1002

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import KEY, RunCli, Start, record, write_spec
 from hostile_server import Reply, Request, answer, as_json
+from hostile_support import KEY, RunCli, Start, record, write_spec
 
 from drift.reporters import FORMATS
 
