@@ -329,8 +329,9 @@ class _Run:
         return None if self.deadline_at is None else self.deadline_at - self.clock()
 
     def note_reached(self) -> None:
-        with self.lock:
-            self.reached = True
+        if not self.reached:  # once is enough; the flag only ever goes to True
+            with self.lock:
+                self.reached = True
 
     def settle(self, cause: str | None) -> None:
         """Count a finished record towards the fail-fast probe: when each of the first
