@@ -12,10 +12,12 @@ import httpx
 from drift import ignore
 from drift.desired import DesiredIntegration, IgnoreRule, canonical_id
 from drift.diff import diff
-from drift.errors import Problem, SpecError
+from drift.errors import FetchError, Problem, SpecError
 from drift.fetch import Fetched, FetchSettings, Target, fetch_many
+from drift.matchers import looks_sensitive
 from drift.model import ErrorInfo, IntegrationResult, Report, Status
 from drift.normalize import ShapeError, embedded_auth, normalize_auth
+from drift.secret import RUN, Redactor
 
 
 def resolve_env(
@@ -127,15 +129,23 @@ def run_check(
     everything: Sequence[DesiredIntegration] | None = None,
 ) -> Report:
     """Fetch, normalize and diff every integration; one record's failure never hides
-    the others. Raises CredentialsError when the key is rejected. `everything` is the
-    whole declared spec (default: `integrations`), which says what rules may cover."""
-    fetched, stats = fetch_many(
-        [target_of(i) for i in integrations],
-        settings,
-        transport=transport,
-        on_done=on_done,
-        on_start=on_start,
-    )
+    the others. A run stopped early (a rejected key, an API that cannot be reached) still
+    gives a Report, with `stopped` saying why. `everything` is the whole declared spec
+    (default: `integrations`), which says what rules may cover."""
+    stopped = None
+    try:
+        fetched, stats = fetch_many(
+            [target_of(i) for i in integrations],
+            settings,
+            transport=transport,
+            on_done=on_done,
+            on_start=on_start,
+        )
+    except FetchError as exc:
+        if exc.partial is None:
+            raise
+        fetched, stats = exc.partial
+        stopped = str(exc)
     shared = ignore.SharedRules(shared_rules)
     today = today or datetime.date.today()  # once: a run across midnight stays consistent
     used: set[IgnoreRule] = set()
@@ -144,6 +154,9 @@ def run_check(
         key=lambda r: r.name,
     )
     checked = {r.name for r in results if r.status in (Status.IN_SYNC, Status.DRIFTED)}
+    if any(r.changes or r.error for r in results):
+        redact = _secrets(integrations, fetched, settings)
+        results = [_without(redact, r) for r in results]
     return Report(
         settings.base_url,
         results,
@@ -152,4 +165,55 @@ def run_check(
         stale_rules=ignore.stale_rules(
             everything if everything is not None else integrations, shared_rules, checked, used
         ),
+        stopped=stopped,
     )
+
+
+def _secrets(
+    integrations: Sequence[DesiredIntegration], fetched: Sequence[Fetched], settings: FetchSettings
+) -> Redactor:
+    """Every secret of the run: the API key, the secret values the spec holds, and the
+    live values of every header the spec or its name marks secret."""
+    key = settings.api_key.reveal()
+    redact = Redactor([key, canonical_id(key)])  # ids are shown as canonical_id spells them
+    for item, result in zip(integrations, fetched, strict=True):
+        declared = {h.name.lower(): h for h in item.headers or ()}
+        for header in declared.values():
+            matcher = header.matcher
+            value = matcher.resolved if matcher.kind == "env" else matcher.argument
+            if matcher.kind in ("equals", "env") and value and matcher.is_secret(header.name):
+                redact.add(value, shortest=RUN)
+        if result.kind != "ok":
+            continue
+        try:
+            record = result.body if item.auth_id else embedded_auth(result.body)
+            live = normalize_auth(record) if record is not None else None
+        except ShapeError:
+            continue
+        for name, value in live.headers if live else ():
+            spec = declared.get(name.lower())
+            if spec.matcher.is_secret(spec.name) if spec else looks_sensitive(name):
+                redact.add(value, shortest=RUN)
+    return redact
+
+
+def _without(redact: Redactor, result: IntegrationResult) -> IntegrationResult:
+    """The result with no secret left in any text it shows."""
+
+    def clean(value: Any) -> Any:
+        return redact(value) if isinstance(value, str) else value
+
+    error = result.error
+    if error is not None:
+        error = ErrorInfo(redact(error.message), error.http_status)
+    changes = tuple(
+        replace(
+            c,
+            path=redact(c.path),
+            expected=clean(c.expected),
+            actual=clean(c.actual),
+            note=clean(c.note),
+        )
+        for c in result.changes
+    )
+    return replace(result, changes=changes, error=error)

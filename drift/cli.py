@@ -11,7 +11,9 @@ import gc
 import importlib
 import io
 import os
+import signal
 import sys
+import threading
 import traceback
 from typing import Any, ClassVar
 
@@ -19,7 +21,7 @@ import click
 
 from drift import __version__
 from drift.cli_common import emit, epilog, output_failed, run_state, silence
-from drift.errors import DriftError, ExitCode, SpecError, printable
+from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
 
 
@@ -89,7 +91,11 @@ def validate_command(paths: tuple[str, ...], fmt: str | None) -> int:
 
 
 def _problem_lines(error: SpecError) -> list[str]:
-    return [*(str(problem) for problem in error.problems), f"drift: {error}; nothing was checked"]
+    from drift.reporters.validation import MAX_PROBLEMS, not_shown
+
+    lines = [str(problem) for problem in error.problems[:MAX_PROBLEMS]]
+    rest = not_shown(error.problems).rstrip("\n")
+    return [*lines, *([rest] if rest else []), f"drift: {error}; nothing was checked"]
 
 
 def _one_line(exc: click.ClickException) -> str:
@@ -143,10 +149,39 @@ def _internal_error(exc: Exception) -> tuple[list[str], int]:
     return lines, ExitCode.INCOMPLETE
 
 
+def _install_handlers() -> dict[int, Any]:
+    """Ctrl-C and SIGTERM (a CI job's timeout, `kill`) both unwind, so that temporary
+    files are removed; returns the handlers they replace. Only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     run_state["debug"] = False  # set by the group's --debug option, per run
+    previous = _install_handlers()
+    try:
+        lines, code = _run(args)
+    except Terminated:  # while the error was being handled
+        lines, code = ["drift: terminated"], ExitCode.TERMINATED
+    except KeyboardInterrupt:
+        lines, code = ["drift: interrupted"], ExitCode.INTERRUPTED
+    finally:
+        for sig, handler in previous.items():
+            if handler is not None:  # None: set outside Python, cannot be put back
+                signal.signal(sig, handler)
+    _tell(lines)
+    if argv is None:
+        # the process ends now: spare the interpreter's closing full garbage collections
+        # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)
+        gc.freeze()
+    sys.exit(code)
+
+
+def _run(args: list[str]) -> tuple[list[str], int]:
+    """Run the command; the lines to print on stderr and the exit code."""
     _usable_streams()
     code: int
     lines: list[str] = []
@@ -161,6 +196,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         lines = [f"drift: error: {_one_line(exc)}"]
         code = exc.exit_code
+    except Terminated:
+        lines = ["drift: terminated"]
+        code = ExitCode.TERMINATED
     except (KeyboardInterrupt, click.exceptions.Abort):
         lines = ["drift: interrupted"]
         code = ExitCode.INTERRUPTED
@@ -181,9 +219,4 @@ def main(argv: list[str] | None = None) -> None:
             lines, code = [f"drift: error: {failed}"], failed.exit_code
         else:
             lines, code = _internal_error(exc)
-    _tell(lines)
-    if argv is None:
-        # the process ends now: spare the interpreter's closing full garbage collections
-        # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)
-        gc.freeze()
-    sys.exit(code)
+    return lines, code

@@ -21,7 +21,8 @@ Exit codes (the same for every command):
   1    drift found
   2    usage or spec error
   3    check incomplete (network, API, credentials, internal error)
-  130  interrupted
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM)
 """
 
 run_state: dict[str, bool] = {"debug": False}
@@ -101,7 +102,7 @@ _API_OPTIONS = [
         type=FiniteRange(min=0.1, max=3600),
         default=10.0,
         show_default=True,
-        help="Connect and read timeout per request, in seconds.",
+        help="Seconds a whole request may take: connect, headers and body.",
     ),
     click.option(
         "--retries",
@@ -130,8 +131,25 @@ _API_OPTIONS = [
         metavar="SECONDS",
         help="Stop after this long; records not yet checked become errors.",
     ),
+    click.option(
+        "--max-response-bytes",
+        type=click.IntRange(min=1024, max=1024**3),
+        default=1024**2,
+        show_default=True,
+        metavar="N",
+        help="Largest response body read (decompressed); a larger one is an error.",
+    ),
 ]
-API_KEYS = ("base_url", "api_key_env", "timeout", "retries", "concurrency", "max_rps", "deadline")
+API_KEYS = (
+    "base_url",
+    "api_key_env",
+    "timeout",
+    "retries",
+    "concurrency",
+    "max_rps",
+    "deadline",
+    "max_response_bytes",
+)
 
 
 def api_options(func: F) -> F:
@@ -150,7 +168,7 @@ def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
     there). Raises before any request when the URL or the key is unusable."""
     from drift.errors import UsageError
     from drift.fetch import FetchSettings
-    from drift.hosts import DEFAULT_BASE_URL, check_api_key, check_base_url
+    from drift.hosts import DEFAULT_BASE_URL, check_api_key, check_base_url, proxy_for
     from drift.secret import Secret
 
     # an empty value is a mistake (`--base-url "$UNSET"`), not a request for the default
@@ -161,6 +179,7 @@ def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
     url = check_base_url(
         opts["base_url"] or os.environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL
     )
+    proxy = proxy_for(url, os.environ)
     name = opts["api_key_env"]
     key = os.environ.get(name, "")
     check_api_key(key, name)
@@ -173,6 +192,8 @@ def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
         concurrency=opts["concurrency"],
         max_rps=opts["max_rps"],
         deadline=opts["deadline"],
+        max_response_bytes=opts["max_response_bytes"],
+        proxy=proxy,
     )
 
 

@@ -20,7 +20,7 @@ from drift.cli_common import (
     pop_api_options,
     run_state,
 )
-from drift.errors import ExitCode, UsageError
+from drift.errors import ExitCode, FetchError, UsageError
 from drift.fileio import check_distinct, check_output_path
 from drift.model import Report, Status
 
@@ -184,7 +184,11 @@ def check_command(
         review = compare_base_view(compare_base, spec_paths, spec)
     report = _run(spec, kwargs)
     report.review = review
+    # a run stopped early still writes every report (a nightly dashboard gets a result),
+    # then says why in one line
     write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
+    if report.stopped:
+        raise FetchError(report.stopped)
     return int(report.exit_code)
 
 
@@ -226,6 +230,8 @@ def baseline_command(
     from drift.spec import load_valid_spec
 
     report = _run(load_valid_spec(list(paths) or ["specs"], target), kwargs)
+    if report.stopped:
+        raise FetchError(report.stopped)  # a stopped run is no basis for a baseline
     baseline = render_baseline(report, today, last_day, previous)
     write_atomic(target, baseline.text)
     count = baseline.written

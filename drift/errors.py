@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -14,6 +18,7 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM, as a shell reports it: 128 + 15
 
 
 @dataclass(frozen=True, order=True)
@@ -76,10 +81,54 @@ class FetchError(DriftError):
     """The API could not be reached or answered in a way that stops the whole run."""
 
     exit_code = ExitCode.INCOMPLETE
+    # set when the run stopped midway: (results, stats) so far, so that reports can
+    # still be written (see fetch.fetch_many)
+    partial: Any = None
 
 
 class CredentialsError(FetchError):
     """The API key is missing or was rejected."""
+
+
+class Unreachable(FetchError):
+    """No connection to the API could be made at all: the run stops early."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread: like Ctrl-C, everything unwinds (temporary
+    files are removed) and drift exits 143. Not an Exception, so nothing swallows it."""
+
+
+class _Hold:
+    depth = 0
+    pending: BaseException | None = None
+
+
+def on_signal(signum: int, frame: object) -> None:
+    """The handler for Ctrl-C and SIGTERM that drift installs: raise KeyboardInterrupt or
+    Terminated in the main thread, unless a `signals_held` block is running, which then
+    raises it as it ends."""
+    exc: BaseException = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+    if _Hold.depth:
+        _Hold.pending = _Hold.pending or exc
+        return
+    raise exc
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block ends: between creating a temporary
+    file and recording it for clean-up there must be no raise. (Python runs signal
+    handlers in the main thread whichever thread the signal reached, so blocking it for
+    one thread would not do.)"""
+    _Hold.depth += 1
+    try:
+        yield
+    finally:
+        _Hold.depth -= 1
+        if _Hold.depth == 0 and _Hold.pending is not None:
+            exc, _Hold.pending = _Hold.pending, None
+            raise exc
 
 
 class OutputError(DriftError):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from drift.errors import OutputError, UsageError
+from drift.errors import OutputError, UsageError, signals_held
 
 
 def check_output_path(path: str | Path, what: str = "output") -> None:
@@ -24,14 +25,15 @@ def check_output_path(path: str | Path, what: str = "output") -> None:
         kind = "a folder" if target.is_dir() else "not a regular file"
         raise UsageError(f"cannot write {what} {path}: it is {kind}")
     try:
-        fd, probe = _temp_beside(target)
+        with signals_held():  # a Ctrl-C or SIGTERM in between would leave the probe
+            fd, probe = _temp_beside(target)
+            os.close(fd)
+            os.unlink(probe)
     except OSError as exc:
         raise UsageError(
             f"cannot write {what} {path}: cannot create a file in {target.parent}: "
             f"{exc.strerror or exc}"
         ) from None
-    os.close(fd)
-    os.unlink(probe)
 
 
 def check_distinct(
@@ -76,35 +78,49 @@ def write_atomic(path: str | Path, text: str) -> None:
 def write_all_atomic(files: Sequence[tuple[str | Path, str]]) -> None:
     """Write several files whole, or none of them: every temporary file is written first,
     and only then are they all renamed into place."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, text in files:
-            target = Path(path).resolve()
-            try:
-                staged.append((_stage(target, text), target))
-            except OSError as exc:
-                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        for tmp, target in staged:
+    with staged(files) as commit:
+        commit()
+
+
+@contextlib.contextmanager
+def staged(files: Sequence[tuple[str | Path, str]]) -> Iterator[Callable[[], None]]:
+    """Write every file to its temporary file beside it, and give a function that renames
+    them all into place. Whatever leaves the block without calling it (an error, Ctrl-C,
+    SIGTERM) removes the temporary files, and no file is changed."""
+    pending: list[tuple[str, Path]] = []
+    done = False
+
+    def commit() -> None:
+        nonlocal done
+        for tmp, target in pending:
             try:
                 os.replace(tmp, target)
             except OSError as exc:
                 raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+        done = True
 
-
-def _stage(target: Path, text: str) -> str:
-    """The finished temporary file for `target`, beside it, with the mode it will have."""
-    fd, tmp = _temp_beside(target)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _mode_for(target))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
+        for path, text in files:
+            target = Path(path).resolve()
+            try:
+                _stage(target, text, pending)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        yield commit
+    finally:
+        if not done:
+            for tmp, _ in pending:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def _stage(target: Path, text: str, pending: list[tuple[str, Path]]) -> None:
+    """Write the temporary file for `target`, beside it, with the mode it will have; it
+    is recorded in `pending` the moment it exists."""
+    with signals_held():
+        fd, tmp = _temp_beside(target)
+        pending.append((tmp, target))
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, _mode_for(target))

@@ -1,4 +1,10 @@
-"""`drift import`: write a spec from live records, secrets pinned by SHA-256 only."""
+"""`drift import`: write a spec from live records, secrets pinned by SHA-256 only.
+
+Live values are hostile input: every one is written as a double-quoted scalar, and each
+entry is read back and validated before anything is written. A record that does not
+fit the spec language (an unknown authType, a header name that is not a token) fails the
+import, like a record that could not be fetched: nothing is written, exit 3.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from drift.errors import DriftError, ExitCode, SpecError, UsageError
 from drift.fetch import Fetched, Target
 from drift.matchers import looks_sensitive
 from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
+from drift.secret import holds_known
 from drift.spec import build_spec, load_spec
 
 _SHOWN_FAILURES = 3
@@ -124,16 +131,19 @@ def build(
             if header.lower() not in seen:
                 seen.add(header.lower())
                 headers.append((header, value))
-        out.append(
-            Imported(
-                name,
-                f"{_one_line(live_name)}, updated {_one_line(updated or 'unknown')}",
-                target.integration_id,
-                target.auth_id,
-                live.auth_type,
-                tuple(headers),
-            )
+        item = Imported(
+            name,
+            f"{_one_line(live_name)}, updated {_one_line(updated or 'unknown')}",
+            target.integration_id,
+            target.auth_id,
+            live.auth_type,
+            tuple(headers),
         )
+        unfit = unfit_reason(item)
+        if unfit:
+            failures.append(f"{label}: {unfit}")
+            continue
+        out.append(item)
     if failures:
         # one line stays readable: the first few failures, then how many more
         shown = "; ".join(failures[:_SHOWN_FAILURES])
@@ -143,6 +153,50 @@ def build(
             + (f"; and {more} more" if more > 0 else "")
         )
     return out
+
+
+def _pinned(header: str, value: str) -> bool:
+    """Secret header values are written as their SHA-256 only; so is any value that holds
+    a secret drift knows (a record echoing the API key)."""
+    return looks_sensitive(header) or holds_known(value)
+
+
+def unfit_reason(item: Imported) -> str | None:
+    """Why `item` cannot go into a spec, or None. The entry is rendered alone, read back
+    and validated like any spec, and must read back exactly as meant: no live value can
+    add a key, a rule or a setting to the spec."""
+    display = "<import>"
+    text = HEADER + render_entries([item])
+    try:
+        spec, problems = build_spec([(display, lambda: yamlload.parse(text, display))])
+    except yamlload.YamlError as exc:  # pragma: no cover - quoting makes this unreachable
+        return f"the live record cannot be written as YAML: {exc.message}"
+    if problems:
+        problem = problems[0]
+        where = problem.path.split(".", 2)[2] if problem.path.count(".") >= 2 else problem.path
+        return f"the live record does not fit the spec language: {where}: {problem.message}"
+    [got] = spec.integrations
+    expected = [
+        (h, "sha256" if _pinned(h, v) else "equals", _digest(v) if _pinned(h, v) else v)
+        for h, v in item.headers
+    ]
+    read_back = [(h.name, h.matcher.kind, h.matcher.argument) for h in got.headers or ()]
+    if (
+        got.integration_id != item.integration_id
+        or got.auth_id != item.auth_id
+        or got.auth_type != item.auth_type
+        or read_back != expected
+        or got.ignores
+        or spec.ignores
+        or got.tags
+        or got.extra_headers != "fail"
+    ):  # pragma: no cover - a defence: quoting makes this unreachable
+        return "the live record does not read back as written"
+    return None
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
@@ -158,12 +212,11 @@ def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
         ]
         if item.auth_id:
             lines.append(f"{two}authId: {_quoted(item.auth_id)}")
-        lines.append(f"{two}authType: {item.auth_type}")
+        lines.append(f"{two}authType: {_quoted(item.auth_type)}")
         lines.append(f"{two}headers:" + ("" if item.headers else " {}"))
         for header, value in item.headers:
-            if looks_sensitive(header):
-                digest = hashlib.sha256(value.encode("utf-8")).hexdigest()
-                lines.append(f"{three}{_quoted(header)}: {{sha256: {digest}}}")
+            if _pinned(header, value):
+                lines.append(f"{three}{_quoted(header)}: {{sha256: {_digest(value)}}}")
             else:
                 lines.append(f"{three}{_quoted(header)}: {_quoted(value)}")
         lines.append("")

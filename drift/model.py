@@ -37,6 +37,11 @@ class Seen:
     plain: str | None = field(default=None, repr=False)
 
 
+# the start of the error of a record a stopped run never got to; reports for people sum
+# these up in one line instead of a block each
+NOT_ATTEMPTED = "not attempted"
+
+
 @dataclass(frozen=True)
 class Change:
     """One difference: `kind` is changed, added (live only) or removed (spec only).
@@ -109,12 +114,15 @@ class Report:
     shard: str | None = None  # "K/N" when the run was one shard of N
     spec_digest: str | None = None  # of the whole spec the run loaded (merge compares them)
     partial: bool = False  # a merge of an incomplete set of shards (--allow-partial)
+    stopped: str | None = None  # why the run stopped early (a rejected key, no connection)
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.stopped:
+            return ExitCode.INCOMPLETE
         if self.count(Status.DRIFTED) or self.count(Status.NOT_FOUND):
             return ExitCode.DRIFT
         if self.count(Status.ERROR):
@@ -131,6 +139,19 @@ class Report:
                 "(--base-url, SIGMAMIND_BASE_URL)?"
             ]
         return []
+
+    def not_attempted(self) -> tuple[list[IntegrationResult], dict[str, int]]:
+        """The results to show one by one, and how many were not attempted, by reason."""
+        shown: list[IntegrationResult] = []
+        skipped: dict[str, int] = {}
+        for result in self.results:
+            message = result.error.message if result.error is not None else ""
+            if result.status is Status.ERROR and message.startswith(NOT_ATTEMPTED + ": "):
+                reason = message[len(NOT_ATTEMPTED) + 2 :]
+                skipped[reason] = skipped.get(reason, 0) + 1
+            else:
+                shown.append(result)
+        return shown, skipped
 
     def summary(self) -> dict[str, int]:
         return {

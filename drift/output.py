@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 
 from drift.errors import OutputError
-from drift.fileio import write_all_atomic
+from drift.fileio import staged
 from drift.model import Report
 from drift.reporters import RenderOptions, get_reporter
 
@@ -28,8 +28,11 @@ def write_outputs(
     shown = get_reporter(fmt or "text")(report, RenderOptions(verbose=verbose, color=color))
     if in_actions:
         shown += get_reporter("github")(report, RenderOptions(verbose=verbose))
-    write_all_atomic(files)
-    emit(shown)
+    # the report files are committed only once stdout is written too: all or nothing,
+    # and Ctrl-C or SIGTERM meanwhile leaves no temporary file behind
+    with staged(files) as commit:
+        emit(shown)
+        commit()
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if in_actions and summary_file:
         markdown = get_reporter("markdown")(report, RenderOptions(verbose=verbose))

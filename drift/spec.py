@@ -7,6 +7,7 @@ import datetime
 import difflib
 import functools
 import gc
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,37 @@ def _display(path: Path) -> str:
     return path.as_posix()
 
 
+def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """The spec files in a folder and its subfolders (not hidden ones, nor symlinked
+    folders). A spec file that cannot be read (a dangling symlink, no permission) or a
+    subfolder that cannot be listed is a problem: skipping it silently would leave its
+    integrations unchecked while the run passes."""
+    files: list[Path] = []
+
+    def unlistable(exc: OSError) -> None:
+        where = Path(exc.filename or folder)
+        problems.append(
+            Problem(Location(_display(where), 0, 0), "", f"cannot list this folder: {exc.strerror}")
+        )
+
+    for root, dirs, names in os.walk(folder, onerror=unlistable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = Path(root, name)
+            if name.startswith(".") or path.suffix not in SPEC_SUFFIXES:
+                continue
+            here = Location(_display(path), 0, 0)
+            if path.is_symlink() and not path.exists():
+                problems.append(Problem(here, "", "a symlink to a file that does not exist"))
+            elif not path.is_file():
+                problems.append(Problem(here, "", "not a regular file"))
+            elif not os.access(path, os.R_OK):
+                problems.append(Problem(here, "", "cannot read this file: permission denied"))
+            else:
+                files.append(path)
+    return sorted(files)
+
+
 def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
     """Expand files and folders into spec files, sorted; report paths that give none."""
     found: list[tuple[Path, str]] = []
@@ -42,14 +74,9 @@ def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Problem
         path = Path(raw)
         here = Location(raw, 0, 0)
         if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in SPEC_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not files:
+            before = len(problems)
+            files = _folder_files(path, problems)
+            if not files and len(problems) == before:
                 problems.append(Problem(here, "", "no *.yaml or *.yml files in this folder"))
             found.extend((f, _display(f)) for f in files)
         elif path.is_file():

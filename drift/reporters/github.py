@@ -14,10 +14,10 @@ from typing import NamedTuple
 from drift.errors import Location
 from drift.model import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
-from drift.reporters.escape import gh_command
+from drift.reporters.escape import gh_command, gh_data, gh_property
 
 # text.py has the wording of a change line; annotations use the same words
-from drift.reporters.text import change_line, ids, stale_line
+from drift.reporters.text import change_line, ids, not_attempted_lines, stale_line
 
 _TITLE = {
     Status.DRIFTED: "drifted",
@@ -69,7 +69,8 @@ def _annotations(result: IntegrationResult) -> list[_Annotation]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    found = [a for r in report.results for a in _annotations(r)]
+    shown, skipped = report.not_attempted()
+    found = [a for r in shown for a in _annotations(r)]
     found += [
         _Annotation(
             rule.source,
@@ -93,4 +94,7 @@ def render(report: Report, options: RenderOptions) -> str:
         )
         for a in found
     ]
+    # records a stopped run never got to: one annotation, not one per spec line
+    title = gh_property("drift: the run stopped")
+    lines += [f"::error title={title}::{gh_data(line)}" for line in not_attempted_lines(skipped)]
     return "".join(f"{line}\n" for line in lines)

@@ -9,6 +9,7 @@ from drift import __version__
 from drift.errors import Location
 from drift.model import Change, IntegrationResult, Report
 from drift.reporters import RenderOptions
+from drift.reporters.escape import json_safe
 
 
 def _location(loc: Location) -> dict[str, Any]:
@@ -85,4 +86,4 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(as_dict(report), indent=2, ensure_ascii=False)) + "\n"

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from drift.errors import ExitCode
 from drift.model import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
+from drift.reporters.escape import visible
 from drift.reporters.text import (
     changes_phrase,
     ids,
+    not_attempted_lines,
     quote,
     stale_line,
     stats_line,
@@ -39,11 +41,14 @@ _ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
 # Newlines would end a table row; other control characters have no business in a comment.
 _ESCAPES.update(dict.fromkeys([*range(32), 127]))
 _ESCAPES.update({ord("\n"): "<br>", ord("\r"): "<br>", ord("\t"): " "})
+_C0 = "".join(map(chr, [*range(32), 127]))  # the table above handles these
 
 
 def md(text: str) -> str:
-    """Text safe anywhere in the output: in a table cell, a list, or an HTML block."""
-    return text.replace("\r\n", "\n").translate(_ESCAPES)
+    """Text safe anywhere in the output: in a table cell, a list, or an HTML block.
+    Other characters that are not printable (C1 controls, bidi overrides, U+2028) become
+    visible escapes first: an entity for a bidi override would still reorder the comment."""
+    return visible(text.replace("\r\n", "\n"), keep=_C0).translate(_ESCAPES)
 
 
 def code(text: str) -> str:
@@ -165,8 +170,9 @@ def render(report: Report, options: RenderOptions) -> str:
 
 def _render_live(report: Report, options: RenderOptions) -> str:
     # in-sync integrations with ignored findings or warnings are shown like the others
-    flagged = [r for r in report.results if r.status is not Status.IN_SYNC or r.changes]
-    in_sync = [r for r in report.results if r.status is Status.IN_SYNC and not r.changes]
+    shown, skipped = report.not_attempted()
+    flagged = [r for r in shown if r.status is not Status.IN_SYNC or r.changes]
+    in_sync = [r for r in shown if r.status is Status.IN_SYNC and not r.changes]
     head = (
         f"### drift: {_HEADLINE[report.exit_code]} — {summary_line(report)}\n\n"
         f"Checked against {code(_clip(report.base_url, _URL_CHARS))}.\n\n"
@@ -179,7 +185,8 @@ def _render_live(report: Report, options: RenderOptions) -> str:
     )
     rows = [_row(r) for r in flagged]
     details = [d for d in map(_details, flagged) if d]
-    tail = _stale(report) + "".join(f"> {md(hint)}\n\n" for hint in report.hints())
+    tail = "".join(f"{md(line)}\n\n" for line in not_attempted_lines(skipped))
+    tail += _stale(report) + "".join(f"> {md(hint)}\n\n" for hint in report.hints())
     tail += f"{stats_line(report)}\n"
     in_sync_text = _in_sync(in_sync, options.verbose)
 

@@ -10,6 +10,7 @@ from drift import __version__
 from drift.compare import Review, SpecChange
 from drift.errors import printable
 from drift.model import MARKS, Change
+from drift.reporters.escape import json_safe
 from drift.reporters.markdown import md
 from drift.reporters.text import quote
 
@@ -89,7 +90,7 @@ def as_dict(review: Review) -> dict[str, Any]:
 
 def render_json(review: Review) -> str:
     doc = {"schemaVersion": 1, "tool": {"name": "drift", "version": __version__}, **as_dict(review)}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _md(value: Any) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 from drift.desired import IgnoreRule
 from drift.errors import printable
-from drift.model import MARKS, Change, IntegrationResult, Report, Status
+from drift.model import MARKS, NOT_ATTEMPTED, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
+from drift.reporters.escape import json_safe
 
 _COLORS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2"}
 _STATUS_COLOR = {
@@ -24,15 +25,21 @@ MAX_SHOWN = 300
 
 
 def quote(value: Any) -> str:
-    """Values in double quotes with control characters escaped, so nothing can forge
-    a line of the report or a terminal escape."""
+    """Values in double quotes with every character that is not printable escaped, so
+    nothing can forge a line of the report, reorder it (bidi) or drive a terminal."""
     if value is None:
         return "(none)"
     if isinstance(value, str) and len(value) > MAX_SHOWN:
         # a log line is not the place for a 5 MB header; the JSON report has it whole
         rest = len(value) - MAX_SHOWN
-        return f"{json.dumps(value[:MAX_SHOWN], ensure_ascii=False)}… ({rest} more characters)"
-    return json.dumps(value, ensure_ascii=False)
+        shown = json_safe(json.dumps(value[:MAX_SHOWN], ensure_ascii=False))
+        return f"{shown}… ({rest} more characters)"
+    return json_safe(json.dumps(value, ensure_ascii=False))
+
+
+def not_attempted_lines(skipped: dict[str, int]) -> list[str]:
+    """One line per reason for the records a stopped run never got to."""
+    return [f"{NOT_ATTEMPTED} ({count}): {reason}" for reason, count in skipped.items()]
 
 
 def ids(result: IntegrationResult) -> str:
@@ -134,11 +141,15 @@ def stale_line(rule: IgnoreRule) -> str:
 def _render_live(report: Report, options: RenderOptions) -> str:
     paint = _Paint(options.color)
     out: list[str] = []
-    for result in report.results:
+    shown, skipped = report.not_attempted()
+    for result in shown:
         # in-sync integrations still get a block when they carry ignored findings or warnings
         if result.status is not Status.IN_SYNC or result.changes:
             out.extend(block(result, paint))
             out.append("")
+    if skipped:
+        out.extend(f"{paint('!', 'red')} {line}" for line in not_attempted_lines(skipped))
+        out.append("")
     in_sync = [r for r in report.results if r.status is Status.IN_SYNC and not r.changes]
     if in_sync and options.verbose:
         out.append(f"in sync ({len(in_sync)}):")

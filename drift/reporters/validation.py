@@ -1,4 +1,7 @@
-"""Output of `drift validate`: text lines, JSON, or GitHub annotations."""
+"""Output of `drift validate`: text lines, JSON, or GitHub annotations.
+
+Each shows at most the first MAX_PROBLEMS problems, then says how many there are in all:
+a 10 MiB hostile spec must not print hundreds of thousands of lines."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Callable
 
 from drift import __version__
 from drift.errors import ExitCode, Problem
-from drift.reporters.escape import gh_command
+from drift.reporters.escape import gh_command, json_safe
 from drift.spec import Spec
 
 
@@ -23,12 +26,24 @@ def summary(spec: Spec, problems: list[Problem]) -> str:
     return f"{len(problems)} {noun} in {bad} of {total} {'file' if total == 1 else 'files'}"
 
 
+MAX_PROBLEMS = 1000
+
+
+def not_shown(problems: list[Problem]) -> str:
+    """The line that stands for the problems beyond the first MAX_PROBLEMS ("" if none)."""
+    rest = len(problems) - MAX_PROBLEMS
+    if rest <= 0:
+        return ""
+    return f"... and {rest} more problems not shown ({len(problems)} in all)\n"
+
+
 def render_text(spec: Spec, problems: list[Problem]) -> str:
-    return "".join(f"{p}\n" for p in problems) + summary(spec, problems) + "\n"
+    shown = "".join(f"{p}\n" for p in problems[:MAX_PROBLEMS])
+    return shown + not_shown(problems) + summary(spec, problems) + "\n"
 
 
 def render_json(spec: Spec, problems: list[Problem]) -> str:
-    doc = {
+    doc: dict[str, object] = {
         "schemaVersion": 1,
         "tool": {"name": "drift", "version": __version__},
         "valid": not problems,
@@ -43,10 +58,12 @@ def render_json(spec: Spec, problems: list[Problem]) -> str:
                 "path": p.path,
                 "message": p.message,
             }
-            for p in problems
+            for p in problems[:MAX_PROBLEMS]
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if len(problems) > MAX_PROBLEMS:
+        doc["problemsNotShown"] = len(problems) - MAX_PROBLEMS
+    return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_github(spec: Spec, problems: list[Problem]) -> str:
@@ -59,9 +76,10 @@ def render_github(spec: Spec, problems: list[Problem]) -> str:
             col=p.location.column,
             title="drift validate",
         )
-        for p in problems
+        for p in problems[:MAX_PROBLEMS]
     ]
-    return "".join(f"{line}\n" for line in lines) + summary(spec, problems) + "\n"
+    shown = "".join(f"{line}\n" for line in lines)
+    return shown + not_shown(problems) + summary(spec, problems) + "\n"
 
 
 RENDERERS: dict[str, Callable[[Spec, list[Problem]], str]] = {

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from drift.check import run_check
-from drift.errors import CredentialsError, Location, UsageError
+from drift.errors import CredentialsError, Location, Unreachable, UsageError
 from drift.fetch import FetchSettings, Target, fetch_many, tls_context
 from drift.hosts import check_base_url
-from drift.model import Status
+from drift.model import Report, Status
 from drift.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
 from drift.secret import Secret
 from drift.spec import DesiredIntegration
@@ -131,7 +131,13 @@ def test_network_errors_are_retried(exc: Exception, words: str) -> None:
     assert fetched.kind == "ok"  # type: ignore[attr-defined]
     assert len(seen) == 2
     transport, seen = scripted(_raise(exc), _raise(exc))
-    fetched, _, _ = one(transport, retries=1)
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        # the only record never connected: the API cannot be reached, the run stops
+        with pytest.raises(Unreachable) as stopped:
+            one(transport, retries=1)
+        fetched = stopped.value.partial[0][0]
+    else:
+        fetched, _, _ = one(transport, retries=1)
     assert fetched.kind == "error"  # type: ignore[attr-defined]
     assert fetched.message == f"{words} after 2 attempts"  # type: ignore[attr-defined]
 
@@ -184,7 +190,8 @@ def test_not_json_body() -> None:
     )
     fetched, _, _ = one(transport)
     assert fetched.kind == "error"  # type: ignore[attr-defined]
-    assert fetched.message == "the response is not JSON (text/html): '<html>hi</html>'"  # type: ignore[attr-defined]
+    # never the body of a 2xx: it holds live values, secrets among them
+    assert fetched.message == "the response is not JSON (text/html, 15 bytes)"  # type: ignore[attr-defined]
 
 
 # -- Retry-After parsing, backoff, token bucket --------------------------------------------
@@ -257,10 +264,27 @@ def _item(name: str, auth_type: str = "API_KEY") -> DesiredIntegration:
     return DesiredIntegration(name, f"intg_{name}", None, auth_type, None, here, here)
 
 
-def test_deadline_marks_unchecked_records() -> None:
-    def slow(request: httpx.Request) -> httpx.Response:
+class FakeClock:
+    """A monotonic clock that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _deadline_run(items: list[DesiredIntegration]) -> Report:
+    """run_check over `items` with a 0.1 s deadline on a fake clock: the "fast" record is
+    answered at once; the "slow" one passes the deadline while in flight (its request
+    moves the clock on once the fast one is done) and is never answered in time."""
+    clock, fast_done, release = FakeClock(), threading.Event(), threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
         if "slow" in request.url.path:
-            time.sleep(0.3)  # MockTransport cannot be interrupted; longer than the deadline
+            assert fast_done.wait(10)
+            clock.now += 60  # the deadline passes while this request is in flight
+            release.wait(10)  # MockTransport cannot be interrupted: let it end later
         body = {
             "integrationId": request.url.path.rsplit("/", 1)[1],
             "authentication": {
@@ -271,23 +295,32 @@ def test_deadline_marks_unchecked_records() -> None:
         }
         return httpx.Response(200, json=body)
 
-    transport = httpx.MockTransport(slow)
-    report = run_check([_item("fast"), _item("slow")], settings(deadline=0.1), transport=transport)
+    try:
+        return run_check(
+            items,
+            settings(deadline=0.1, clock=clock),
+            transport=httpx.MockTransport(handler),
+            on_done=lambda done, total: fast_done.set(),
+        )
+    finally:
+        release.set()
+
+
+def test_deadline_marks_unchecked_records() -> None:
+    report = _deadline_run([_item("fast"), _item("slow")])
     by_name = {r.name: r for r in report.results}
     assert by_name["fast"].status is Status.IN_SYNC
     assert by_name["slow"].status is Status.ERROR
     assert by_name["slow"].error.message == "not checked: deadline reached"  # type: ignore[union-attr]
     assert report.exit_code == 3
 
-    report = run_check(
-        [_item("fast", "NO_AUTH"), _item("slow")], settings(deadline=0.1), transport=transport
-    )
+    report = _deadline_run([_item("fast", "NO_AUTH"), _item("slow")])
     assert report.exit_code == 1  # drift outranks incomplete
 
 
 def test_deadline_stops_retrying() -> None:
     transport, seen = scripted(lambda r: httpx.Response(503, headers={"Retry-After": "30"}))
-    fetched, _stats, sleep = one(transport, deadline=0.5, retries=3)
+    fetched, _stats, sleep = one(transport, deadline=0.5, retries=3, clock=FakeClock())
     assert len(seen) == 1
     assert sleep.delays == []
     assert fetched.message.startswith("HTTP 503 after 1 attempt")  # type: ignore[attr-defined]
@@ -421,15 +454,21 @@ def test_no_request_goes_out_after_a_rejected_key_with_max_rps() -> None:
 def test_the_run_does_not_wait_for_requests_in_flight(trigger: str) -> None:
     """After a rejected key or the deadline, fetch_many returns while a slow request is
     still being answered; the request ends on its own later."""
-    release, slow_done = threading.Event(), threading.Event()
+    release, slow_done, slow_started = threading.Event(), threading.Event(), threading.Event()
+    fast_done = threading.Event()
+    clock = FakeClock()
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("slow"):
+            slow_started.set()
+            if trigger == "deadline":
+                assert fast_done.wait(10)
+                clock.now += 60  # the deadline passes while this request is in flight
             release.wait(10)
             slow_done.set()
             return httpx.Response(200, json=RECORD)
         if trigger == "rejected key":
-            time.sleep(0.05)  # the slow request is in flight by now
+            assert slow_started.wait(10)  # the slow request is in flight by now
             return httpx.Response(401)
         return httpx.Response(200, json=RECORD)
 
@@ -441,7 +480,10 @@ def test_the_run_does_not_wait_for_requests_in_flight(trigger: str) -> None:
                 fetch_many(targets, settings(concurrency=2), transport=transport)
         else:
             results, _ = fetch_many(
-                targets, settings(concurrency=2, deadline=0.2), transport=transport
+                targets,
+                settings(concurrency=2, deadline=0.2, clock=clock),
+                transport=transport,
+                on_done=lambda done, total: fast_done.set(),
             )
             assert results[0].message == "not checked: deadline reached"
             assert results[1].kind == "ok"

@@ -79,9 +79,9 @@ def test_special_characters_are_escaped_and_illegal_ones_removed() -> None:
     assert case.attrib["classname"] == "specs/<&>.yaml"
     failure = case.find("failure")
     assert failure is not None
-    # values are quoted as in the text report, which already escapes control characters;
-    # U+FFFE is not a control character but is still illegal in XML, so it is removed
-    assert '"a<b>&\\"c\' ]]> \\u0000\\u001b end" -> "x\\ny"' in (failure.text or "")
+    # values are quoted as in the text report, which already escapes every character
+    # that is not printable (U+FFFE, illegal in XML, too)
+    assert '"a<b>&\\"c\' ]]> \\u0000\\u001b\\ufffe end" -> "x\\ny"' in (failure.text or "")
     error = suite.find("testcase[@name='e']/error")
     assert error is not None
     # the model writes control characters of messages as escapes before XML sees them

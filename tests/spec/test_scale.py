@@ -1,9 +1,9 @@
-"""A large spec validates in about a second; the guard here is loose (a busy CI machine),
-it catches accidental quadratic behaviour, not small slowdowns."""
+"""A large spec validates, and its problems are still found and placed. How fast is for
+`make bench` (bench/run.py times `drift validate` of 10,000 integrations): a time limit
+here would fail on a loaded machine and prove nothing on an idle one."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +12,6 @@ import pytest
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
 COUNT = 10_000
-TIME_LIMIT = 10.0  # seconds; about 1.2 s on an idle laptop-class machine
 
 
 def big_spec(count: int) -> str:
@@ -35,11 +34,8 @@ def test_ten_thousand_integrations(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("big.yaml").write_text(big_spec(COUNT), encoding="utf-8")
-    started = time.monotonic()
     code, out, err = run_cli(["validate", "big.yaml"])
-    elapsed = time.monotonic() - started
     assert (code, out, err) == (0, f"1 file valid ({COUNT} integrations)\n", "")
-    assert elapsed < TIME_LIMIT, f"took {elapsed:.2f} s"
 
 
 def test_ten_thousand_integrations_with_one_problem_each_side(
