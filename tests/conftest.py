@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from drift.cli import main
+from drift.cli.main import main
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]
 

@@ -13,7 +13,7 @@ import click
 import pytest
 
 from drift import __version__
-from drift.cli import cli
+from drift.cli.main import cli
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]
 
@@ -107,7 +107,7 @@ def _explode(*args: object, **kwargs: object) -> None:
 def test_internal_error_is_one_line_and_exit_3(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("drift.spec.load_spec", _explode)
+    monkeypatch.setattr("drift.spec.load.load_spec", _explode)
     code, out, err = run_cli(["validate", "specs"])
     assert code == 3
     assert out == ""
@@ -117,7 +117,7 @@ def test_internal_error_is_one_line_and_exit_3(
 def test_internal_error_with_debug_shows_the_traceback(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("drift.spec.load_spec", _explode)
+    monkeypatch.setattr("drift.spec.load.load_spec", _explode)
     code, _, err = run_cli(["--debug", "validate", "specs"])
     assert code == 3
     assert err.startswith("Traceback (most recent call last):\n")
@@ -130,7 +130,7 @@ def test_internal_error_with_debug_shows_the_traceback(
 def test_debug_does_not_stick_to_the_next_run(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("drift.spec.load_spec", _explode)
+    monkeypatch.setattr("drift.spec.load.load_spec", _explode)
     run_cli(["--debug", "validate", "specs"])
     _, _, err = run_cli(["validate", "specs"])
     assert "Traceback" not in err
@@ -140,7 +140,7 @@ def test_keyboard_interrupt_exits_130(run_cli: RunCli, monkeypatch: pytest.Monke
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("drift.spec.load_spec", interrupt)
+    monkeypatch.setattr("drift.spec.load.load_spec", interrupt)
     code, out, err = run_cli(["validate", "specs"])
     assert code == 130
     assert out == ""
@@ -226,7 +226,7 @@ def test_no_stderr_keeps_the_exit_code(args: list[str], code: int) -> None:
 def test_colour_only_on_a_terminal_and_never_with_no_color(
     monkeypatch: pytest.MonkeyPatch, tty: bool, no_color: str | None, wanted: bool
 ) -> None:
-    from drift.cli_common import color_wanted
+    from drift.cli.common import color_wanted
 
     monkeypatch.setattr(sys.stdout, "isatty", lambda: tty)
     if no_color is None:
@@ -297,7 +297,7 @@ def test_error_lines_cannot_carry_terminal_escapes(
     def fail(*args: object, **kwargs: object) -> None:
         raise FetchError("HTTP 500: \x1b[31mEVIL\r\x1b[2Kforged\nline\x07")
 
-    monkeypatch.setattr("drift.spec.load_spec", fail)
+    monkeypatch.setattr("drift.spec.load.load_spec", fail)
     code, _, err = run_cli(["validate", "specs"])
     assert code == 3
     assert err == "drift: error: HTTP 500: \\x1b[31mEVIL\\r\\x1b[2Kforged\\nline\\x07\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from drift.progress import MIN_RECORDS, Progress
+from drift.cli.progress import MIN_RECORDS, Progress
 
 
 class FakeTerminal(io.StringIO):

@@ -12,7 +12,7 @@ from typing import Any
 import click
 import pytest
 
-from drift.cli import cli, main
+from drift.cli.main import cli, main
 from drift.reporters import FORMATS
 
 ROOT = Path(__file__).resolve().parent.parent

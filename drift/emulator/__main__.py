@@ -3,6 +3,6 @@ handling and exit codes."""
 
 import sys
 
-from drift.cli import main
+from drift.cli.main import main
 
 main(["emulator", *sys.argv[1:]])

@@ -11,7 +11,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from drift.model import Report
+from drift.model.results import Report
 
 
 @dataclass(frozen=True)

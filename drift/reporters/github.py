@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from drift.errors import Location
-from drift.model import IntegrationResult, Report, Status
+from drift.model.results import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import gh_command, gh_data, gh_property
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from drift import __version__
 from drift.errors import Location
-from drift.model import Change, IntegrationResult, Report
+from drift.model.results import Change, IntegrationResult, Report
 from drift.reporters import RenderOptions
 from drift.reporters.escape import json_safe
 

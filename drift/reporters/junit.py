@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from drift.model import IntegrationResult, Report, Status
+from drift.model.results import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 
 # text.py has the wording of the change lines; JUnit shows the same lines, uncoloured

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drift.errors import ExitCode
-from drift.model import MARKS, Change, IntegrationResult, Report, Status
+from drift.model.results import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import visible
 from drift.reporters.text import (

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from drift import __version__
-from drift.compare import Review, SpecChange
+from drift.commands.compare import Review, SpecChange
 from drift.errors import printable
-from drift.model import MARKS, Change
+from drift.model.results import MARKS, Change
 from drift.reporters.escape import json_safe
 from drift.reporters.markdown import md
 from drift.reporters.text import quote

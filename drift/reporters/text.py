@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from drift.desired import IgnoreRule
 from drift.errors import printable
-from drift.model import MARKS, NOT_ATTEMPTED, Change, IntegrationResult, Report, Status
+from drift.model.desired import IgnoreRule
+from drift.model.results import MARKS, NOT_ATTEMPTED, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import json_safe
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from drift import __version__
 from drift.errors import ExitCode, Problem
 from drift.reporters.escape import gh_command, json_safe
-from drift.spec import Spec
+from drift.spec.load import Spec
 
 
 def summary(spec: Spec, problems: list[Problem]) -> str:

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from drift.check import run_check
+from drift.commands.check import run_check
 from drift.emulator import Emulator, generated_data
-from drift.fetch import FetchSettings
-from drift.model import Status
+from drift.live.fetch import FetchSettings
+from drift.model.results import Status
 from drift.secret import Secret
-from drift.spec import load_valid_spec
+from drift.spec.load import load_valid_spec
 
 EMPTY = {"integrations": [], "auth": []}
 

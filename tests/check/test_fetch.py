@@ -13,14 +13,14 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from drift.check import run_check
+from drift.commands.check import run_check
 from drift.errors import CredentialsError, Location, Unreachable, UsageError
-from drift.fetch import FetchSettings, Target, fetch_many, tls_context
-from drift.hosts import check_base_url
-from drift.model import Report, Status
-from drift.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
+from drift.live.fetch import FetchSettings, Target, fetch_many, tls_context
+from drift.live.hosts import check_base_url
+from drift.live.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
+from drift.model.results import Report, Status
 from drift.secret import Secret
-from drift.spec import DesiredIntegration
+from drift.spec.load import DesiredIntegration
 
 API_KEY = "unit-key-Xy7-very-secret"
 RECORD = {"authId": "auth_1", "integrationId": "intg_1", "authType": "API_KEY", "headers": []}

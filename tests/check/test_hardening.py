@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from drift.emulator import DEMO_DATA_PATH, Emulator
-from drift.fetch import Fetched, FetchSettings, Target, fetch_many
+from drift.live.fetch import Fetched, FetchSettings, Target, fetch_many
 from drift.secret import Secret
 
 Run = Callable[[list[str]], tuple[int, str, str]]
@@ -78,7 +78,7 @@ def test_internal_errors_never_show_a_secret(
     def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError(f"unexpected: key was {api_key}")
 
-    monkeypatch.setattr("drift.check.fetch_many", boom)
+    monkeypatch.setattr("drift.commands.check.fetch_many", boom)
     for args in (["check"], ["--debug", "check"]):
         code, out, err = run([*args, "specs", "--base-url", demo])
         assert code == 3
@@ -176,9 +176,9 @@ def test_import_the_same_id_twice_is_one_integration(run: Run, demo: str) -> Non
 
 
 def test_reprs_never_show_secret_values() -> None:
-    from drift.normalize import normalize_auth
-    from drift.spec import build_spec
-    from drift.yamlload import parse
+    from drift.live.normalize import normalize_auth
+    from drift.spec.load import build_spec
+    from drift.spec.yamlload import parse
 
     live = {
         "authId": "auth_A",
@@ -210,9 +210,9 @@ def test_a_live_ignore_rule_wins_over_an_expired_one() -> None:
     import datetime
 
     from drift.errors import Location
-    from drift.ignore import apply
-    from drift.model import Change
-    from drift.spec import IgnoreRule
+    from drift.judge.ignore import apply
+    from drift.model.results import Change
+    from drift.spec.load import IgnoreRule
 
     here = Location("s.yaml", 1, 1)
     expired = IgnoreRule("/authType", "old", datetime.date(2024, 1, 1), here, "shop")
@@ -228,10 +228,10 @@ def test_a_live_ignore_rule_wins_over_an_expired_one() -> None:
 
 
 def test_an_answer_for_another_auth_record_is_an_id_mismatch() -> None:
-    from drift.check import judge
+    from drift.commands.check import judge
     from drift.errors import Location
-    from drift.model import Status
-    from drift.spec import DesiredIntegration
+    from drift.model.results import Status
+    from drift.spec.load import DesiredIntegration
 
     here = Location("s.yaml", 1, 1)
     item = DesiredIntegration("a", "intg_A", "auth_A", "API_KEY", None, here, here)
@@ -270,11 +270,11 @@ def test_live_text_cannot_forge_report_lines_or_terminal_escapes() -> None:
     import json
     import xml.etree.ElementTree as ET
 
-    from drift.check import judge
+    from drift.commands.check import judge
     from drift.errors import Location
-    from drift.model import Report, RunStats
+    from drift.model.results import Report, RunStats
     from drift.reporters import RenderOptions, get_reporter
-    from drift.spec import DesiredIntegration
+    from drift.spec.load import DesiredIntegration
 
     here = Location("s.yaml", 1, 1)
     forged = "X-Name\x1b[31m\nFAKE: line\u202e"

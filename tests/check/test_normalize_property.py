@@ -8,13 +8,13 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drift.check import judge
+from drift.commands.check import judge
 from drift.errors import Location
-from drift.fetch import Fetched
-from drift.matchers import Matcher
-from drift.model import Status
-from drift.normalize import normalize_auth
-from drift.spec import DesiredHeader, DesiredIntegration
+from drift.live.fetch import Fetched
+from drift.live.normalize import normalize_auth
+from drift.model.matchers import Matcher
+from drift.model.results import Status
+from drift.spec.load import DesiredHeader, DesiredIntegration
 
 AUTH_TYPES = ["NO_AUTH", "BASIC_AUTH", "BEARER_TOKEN", "API_KEY"]
 HERE = Location("spec.yaml", 1, 1)

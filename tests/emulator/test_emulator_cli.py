@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 import drift.emulator
+from drift.cli.emulator import emulator_command
 from drift.emulator import Emulator
-from drift.emulator.cli import emulator_command
 
 REPO = Path(drift.emulator.__file__).resolve().parents[2]
 LINE = re.compile(

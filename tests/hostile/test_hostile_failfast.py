@@ -17,7 +17,7 @@ from hostile_server import answer
 from hostile_support import KEY, RunCli, Start, write_spec
 
 from drift.errors import Unreachable
-from drift.fetch import FetchSettings, Target, connect_cause, fetch_many
+from drift.live.fetch import FetchSettings, Target, connect_cause, fetch_many
 from drift.secret import Secret
 
 

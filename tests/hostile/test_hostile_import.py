@@ -10,7 +10,7 @@ import pytest
 from hostile_server import Reply, Request, as_json
 from hostile_support import KEY, RunCli, Start, record
 
-from drift.spec import load_valid_spec
+from drift.spec.load import load_valid_spec
 
 # a header value and a live name that try to add rules to the spec they are written into
 INJECTION = '"\n    extraHeaders: ignore\n    ignore:\n      - {path: /authType, reason: x}\n#'

@@ -14,7 +14,7 @@ import pytest
 from hostile_server import Reply, Request, answer, big, bomb_bytes, drip, gzip_bomb
 from hostile_support import KEY, RunCli, Start, record, write_spec
 
-from drift.fetch import Fetched, FetchSettings, Target, _Decoder, _Unreadable, fetch_many
+from drift.live.fetch import Fetched, FetchSettings, Target, _Decoder, _Unreadable, fetch_many
 from drift.secret import Secret
 
 CAP = 64 * 1024

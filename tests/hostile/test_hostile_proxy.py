@@ -11,7 +11,7 @@ from hostile_server import answer, as_json
 from hostile_support import KEY, RunCli, Start, record, write_spec
 
 from drift.errors import UsageError
-from drift.hosts import check_base_url, proxy_for
+from drift.live.hosts import check_base_url, proxy_for
 
 REMOTE = "https://api.sigmamind.test"  # never resolved: only the proxy is ever contacted
 

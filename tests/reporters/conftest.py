@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from reporter_samples import build_sample
 
-from drift.model import Report
+from drift.model.results import Report
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drift.errors import Location
-from drift.matchers import Matcher
-from drift.model import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
-from drift.spec import DesiredHeader, DesiredIntegration
+from drift.model.matchers import Matcher
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
+from drift.spec.load import DesiredHeader, DesiredIntegration
 
 COMMERCE = "specs/commerce.yaml"
 PLATFORM = "specs/platform.yaml"

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from drift.cli import cli
+from drift.cli.main import cli
 from drift.reporters import FORMATS
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,11 +6,11 @@ from pathlib import Path
 from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
-from drift.matchers import Matcher
-from drift.model import Change, ErrorInfo, IntegrationResult, Report, Status
+from drift.model.matchers import Matcher
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions, get_reporter
 from drift.reporters.github import render
-from drift.spec import DesiredHeader
+from drift.spec.load import DesiredHeader
 
 GOLDEN = Path(__file__).parent / "golden"
 COMMAND = re.compile(

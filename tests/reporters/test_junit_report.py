@@ -6,7 +6,7 @@ from pathlib import Path
 from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
-from drift.model import Change, ErrorInfo, IntegrationResult, Report, Status
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions, get_reporter
 from drift.reporters.junit import clean, render
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
-from drift.matchers import Matcher
-from drift.model import Change, ErrorInfo, IntegrationResult, Report, Status, printable
+from drift.model.matchers import Matcher
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, Status, printable
 from drift.reporters import RenderOptions, get_reporter
 from drift.reporters.markdown import MAX_CHARS, changes_phrase, md, render
-from drift.spec import DesiredHeader
+from drift.spec.load import DesiredHeader
 
 GOLDEN = Path(__file__).parent / "golden"
 NASTY = "a|b`c`<script>alert(1)</script>&amp;\nnext *x* _y_ [l](http://e) ~z~ $m$ \\"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drift.importer import modeline
+from drift.commands.importer import modeline
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
@@ -162,6 +162,6 @@ def test_import_modeline_without_a_relative_path(
     def other_drive(path: str, start: str) -> str:
         raise ValueError("path is on mount 'D:', start on mount 'C:'")
 
-    monkeypatch.setattr("drift.importer.os.path.relpath", other_drive)
+    monkeypatch.setattr("drift.commands.importer.os.path.relpath", other_drive)
     expected = (tmp_path / ".drift" / "spec.schema.json").as_uri()
     assert modeline("live.yaml") == f"# yaml-language-server: $schema={expected}\n"

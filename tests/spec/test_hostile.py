@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from drift import yamlload
+from drift.spec import yamlload
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from drift import yamlload
 from drift.errors import Location
-from drift.yamlload import Document, YamlError, parse
+from drift.spec import yamlload
+from drift.spec.yamlload import Document, YamlError, parse
 
 
 @pytest.fixture(params=["libyaml", "pure-python"])

@@ -1,17 +1,17 @@
-"""drift.baseline: rules that record the value they accept, and earlier rules kept."""
+"""drift.commands.baseline: rules that record the value they accept, and earlier rules kept."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 
-from drift.baseline import render_baseline
-from drift.desired import DesiredIntegration, IgnoreRule
+from drift.commands.baseline import render_baseline
 from drift.errors import Location
-from drift.matchers import Matcher
-from drift.model import Change, IntegrationResult, Report, Seen, Status
-from drift.spec import build_spec
-from drift.yamlload import parse
+from drift.model.desired import DesiredIntegration, IgnoreRule
+from drift.model.matchers import Matcher
+from drift.model.results import Change, IntegrationResult, Report, Seen, Status
+from drift.spec.load import build_spec
+from drift.spec.yamlload import parse
 
 HERE = Location("s.yaml", 1, 1)
 TODAY = datetime.date(2026, 11, 29)

@@ -1,10 +1,10 @@
-"""drift.compare: every change that decides a verdict is shown; loosenings are marked."""
+"""drift.commands.compare: every change that decides a verdict is shown; loosenings are marked."""
 
 from __future__ import annotations
 
-from drift.compare import Review, compare_specs
-from drift.spec import Spec, build_spec
-from drift.yamlload import parse
+from drift.commands.compare import Review, compare_specs
+from drift.spec.load import Spec, build_spec
+from drift.spec.yamlload import parse
 
 HEAD = """version: 1
 integrations:

@@ -1,4 +1,4 @@
-"""drift.diff: the one diff engine. One test per deepdiff option that can change what drift
+"""drift.judge.diff: the one diff engine. One test per deepdiff option that can change what drift
 reports, and the check-side diff over the cases that once gave a wrong verdict."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from drift.desired import DesiredHeader, DesiredIntegration
-from drift.diff import DEEPDIFF_OPTIONS, Difference, diff, differences
 from drift.errors import Location
-from drift.matchers import Matcher
-from drift.normalize import LiveAuth
+from drift.judge.diff import DEEPDIFF_OPTIONS, Difference, diff, differences
+from drift.live.normalize import LiveAuth
+from drift.model.desired import DesiredHeader, DesiredIntegration
+from drift.model.matchers import Matcher
 
 HERE = Location("s.yaml", 1, 1)
 

@@ -1,4 +1,4 @@
-"""drift.ignore: per-segment globs, accepted values, expiry and stale rules."""
+"""drift.judge.ignore: per-segment globs, accepted values, expiry and stale rules."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from drift.desired import DesiredIntegration, IgnoreRule
 from drift.errors import Location
-from drift.ignore import accepts, apply, path_matches, stale_rules
-from drift.matchers import Matcher
-from drift.model import Change, Seen
+from drift.judge.ignore import accepts, apply, path_matches, stale_rules
+from drift.model.desired import DesiredIntegration, IgnoreRule
+from drift.model.matchers import Matcher
+from drift.model.results import Change, Seen
 
 HERE = Location("s.yaml", 3, 5)
 TODAY = datetime.date(2026, 11, 29)

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from drift.matchers import Matcher, looks_sensitive, parse_matcher
+from drift.model.matchers import Matcher, looks_sensitive, parse_matcher
 from drift.secret import fingerprint
 
 

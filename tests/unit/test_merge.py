@@ -1,4 +1,4 @@
-"""drift.merge: a set of shard reports is merged only when it is one whole run."""
+"""drift.commands.merge: a set of shard reports is merged only when it is one whole run."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from drift.commands.merge import merge
 from drift.errors import UsageError
-from drift.merge import merge
 
 DIGEST = "a" * 64
 

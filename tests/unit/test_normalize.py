@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from drift.normalize import (
+from drift.live.normalize import (
     LiveAuth,
     ShapeError,
     canonical_timestamp,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drift.errors import Location, UsageError
-from drift.select import parse_shard, select, select_shard, shard_of
-from drift.spec import DesiredIntegration
+from drift.judge.select import parse_shard, select, select_shard, shard_of
+from drift.spec.load import DesiredIntegration
 
 HERE = Location("spec.yaml", 1, 1)
 

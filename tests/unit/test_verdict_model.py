@@ -30,12 +30,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drift import ignore, yamlload
-from drift.check import judge, resolve_env
-from drift.desired import DesiredIntegration
-from drift.fetch import Fetched
-from drift.model import IntegrationResult
-from drift.spec import build_spec
+from drift.commands.check import judge, resolve_env
+from drift.judge import ignore
+from drift.live.fetch import Fetched
+from drift.model.desired import DesiredIntegration
+from drift.model.results import IntegrationResult
+from drift.spec import yamlload
+from drift.spec.load import build_spec
 
 TODAY = datetime.date(2026, 6, 15)
 NAME = "shop_main"

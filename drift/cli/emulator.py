@@ -8,13 +8,12 @@ from pathlib import Path
 
 import click
 
-from drift.cli_common import FiniteRange, emit
+from drift.cli.common import FiniteRange, emit
+from drift.emulator.records import EmulatorDataError
+from drift.emulator.server import Emulator
 from drift.errors import ExitCode, UsageError
 from drift.fileio import check_output_path, write_atomic
-from drift.hosts import is_loopback
-
-from .records import EmulatorDataError
-from .server import Emulator
+from drift.live.hosts import is_loopback
 
 DEMO_KEY = "demo-key"
 

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import click
 
 from drift import __version__
-from drift.cli_common import emit, epilog, output_failed, run_state, silence
+from drift.cli.common import emit, epilog, output_failed, run_state, silence
 from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
 
@@ -30,13 +30,13 @@ class LazyGroup(click.Group):
     `drift --version` does not pay for httpx, asyncio or the emulator."""
 
     lazy: ClassVar[dict[str, str]] = {
-        "check": "drift.cli_live:check_command",
-        "baseline": "drift.cli_live:baseline_command",
-        "import": "drift.cli_live:import_command",
-        "compare": "drift.cli_offline:compare_command",
-        "schema": "drift.cli_offline:schema_command",
-        "report": "drift.cli_offline:report_group",
-        "emulator": "drift.emulator.cli:emulator_command",
+        "check": "drift.cli.live:check_command",
+        "baseline": "drift.cli.live:baseline_command",
+        "import": "drift.cli.live:import_command",
+        "compare": "drift.cli.offline:compare_command",
+        "schema": "drift.cli.offline:schema_command",
+        "report": "drift.cli.offline:report_group",
+        "emulator": "drift.cli.emulator:emulator_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -78,7 +78,7 @@ def validate_command(paths: tuple[str, ...], fmt: str | None) -> int:
     """Check spec files or folders offline (default: specs/). Every problem is shown
     as FILE:LINE:COL: PATH: message."""
     from drift.reporters.validation import RENDERERS
-    from drift.spec import load_spec
+    from drift.spec.load import load_spec
 
     spec, problems = load_spec(list(paths) or ["specs"])
     if fmt is None and os.environ.get("GITHUB_ACTIONS") == "true":

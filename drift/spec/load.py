@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from drift import yamlload
-from drift.desired import DesiredHeader, DesiredIntegration, IgnoreRule
 from drift.errors import Location, Problem, SpecError
-from drift.matchers import parse_matcher
-from drift.semantics import clash_problems, semantic_problems, shape_problems
-from drift.validate import dotted, schema_problems
-from drift.yamlload import Document
+from drift.model.desired import DesiredHeader, DesiredIntegration, IgnoreRule
+from drift.model.matchers import parse_matcher
+from drift.spec import yamlload
+from drift.spec.rules import clash_problems, semantic_problems, shape_problems
+from drift.spec.validate import dotted, schema_problems
+from drift.spec.yamlload import Document
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 

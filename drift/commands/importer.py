@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drift import yamlload
-from drift.desired import canonical_id, record_key
 from drift.errors import DriftError, ExitCode, SpecError, UsageError
-from drift.fetch import Fetched, Target
-from drift.matchers import looks_sensitive
-from drift.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
+from drift.live.fetch import Fetched, Target
+from drift.live.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
+from drift.model.desired import canonical_id, record_key
+from drift.model.matchers import looks_sensitive
 from drift.secret import holds_known
-from drift.spec import build_spec, load_spec
+from drift.spec import yamlload
+from drift.spec.load import build_spec, load_spec
 
 _SHOWN_FAILURES = 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from drift.desired import canonical_id
+from drift.model.desired import canonical_id
 
 
 class ShapeError(ValueError):

@@ -13,10 +13,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from drift.desired import DesiredHeader, DesiredIntegration
-from drift.matchers import looks_sensitive
-from drift.model import Change, Seen
-from drift.normalize import LiveAuth
+from drift.live.normalize import LiveAuth
+from drift.model.desired import DesiredHeader, DesiredIntegration
+from drift.model.matchers import looks_sensitive
+from drift.model.results import Change, Seen
 from drift.secret import fingerprint
 
 # Every deepdiff option that changes what it reports, set on purpose rather than left to the

@@ -35,11 +35,11 @@ import httpx
 
 from drift import __version__
 from drift.errors import CredentialsError, FetchError, Unreachable
-from drift.hosts import Proxy
-from drift.model import NOT_ATTEMPTED, RunStats
-from drift.retry import Clock, RetryPolicy, Sleep, TokenBucket, parse_retry_after
+from drift.live.hosts import Proxy
+from drift.live.retry import Clock, RetryPolicy, Sleep, TokenBucket, parse_retry_after
+from drift.live.transport import Transport, deadline
+from drift.model.results import NOT_ATTEMPTED, RunStats
 from drift.secret import Redactor, Secret, hide_credentials
-from drift.transport import Transport, deadline
 
 POOL_SIZE = 8
 MAX_RESPONSE_BYTES = 1024 * 1024

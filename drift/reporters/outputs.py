@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from drift.errors import OutputError
 from drift.fileio import staged
-from drift.model import Report
+from drift.model.results import Report
 from drift.reporters import RenderOptions, get_reporter
 
 

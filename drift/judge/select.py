@@ -6,8 +6,8 @@ import fnmatch
 import hashlib
 import re
 
-from drift.desired import DesiredIntegration
 from drift.errors import UsageError
+from drift.model.desired import DesiredIntegration
 
 _SHARD = re.compile(r"^(\d+)/(\d+)$")
 

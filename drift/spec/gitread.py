@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from drift.errors import UsageError
-from drift.spec import SPEC_SUFFIXES
+from drift.spec.load import SPEC_SUFFIXES
 
 
 def _git(*args: str) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift.cli_common import (
+from drift.cli.common import (
     api_options,
     color_wanted,
     emit,
@@ -22,10 +22,10 @@ from drift.cli_common import (
 )
 from drift.errors import ExitCode, FetchError, UsageError
 from drift.fileio import check_distinct, check_output_path
-from drift.model import Report, Status
+from drift.model.results import Report, Status
 
 if TYPE_CHECKING:
-    from drift.spec import Spec
+    from drift.spec.load import Spec
 from drift.reporters import FORMATS
 
 
@@ -66,10 +66,10 @@ def _selection(func: Any) -> Any:
 def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
     """Select and check: the part `check` and `baseline` share. Everything that can be
     wrong with the input is found before the first request."""
-    from drift.check import resolve_env, run_check
-    from drift.desired import spec_digest
-    from drift.progress import Progress
-    from drift.select import parse_shard, select, select_shard
+    from drift.cli.progress import Progress
+    from drift.commands.check import resolve_env, run_check
+    from drift.judge.select import parse_shard, select, select_shard
+    from drift.model.desired import spec_digest
 
     api = pop_api_options(kwargs)
     if not spec.integrations:
@@ -121,7 +121,7 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
 
 def _not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
     """A .yaml report inside a spec folder would be read as a spec by the next run."""
-    from drift.spec import SPEC_SUFFIXES
+    from drift.spec.load import SPEC_SUFFIXES
 
     folders = [Path(p).resolve() for p in spec_paths if Path(p).is_dir()]
     for path in outputs:
@@ -168,8 +168,8 @@ def check_command(
     Exit 0 when everything is in sync, 1 on drift or a missing record, 3 when some
     record could not be checked.
     """
-    from drift.output import write_outputs
-    from drift.spec import discover, load_valid_spec
+    from drift.reporters.outputs import write_outputs
+    from drift.spec.load import discover, load_valid_spec
 
     spec_paths = list(paths) or ["specs"]
     extra = parse_reports(reports)
@@ -179,7 +179,7 @@ def check_command(
     _not_in_spec_folders([path for _, path in extra], spec_paths)
     review = None
     if compare_base:
-        from drift.compare import compare_base_view
+        from drift.commands.compare import compare_base_view
 
         review = compare_base_view(compare_base, spec_paths, spec)
     report = _run(spec, kwargs)
@@ -216,7 +216,7 @@ def baseline_command(
 ) -> int:
     """Write today's drift as ignore rules to a baseline file the spec loads, so a team
     can adopt drift on a drifted account and burn the list down."""
-    from drift.baseline import default_output, previous_rules, render_baseline, writable
+    from drift.commands.baseline import default_output, previous_rules, render_baseline, writable
     from drift.fileio import write_atomic
 
     target = default_output(list(paths) or ["specs"], output)
@@ -227,7 +227,7 @@ def baseline_command(
     last_day = until.date() if until else today + datetime.timedelta(days=90)
     if last_day < today:
         raise UsageError(f"--until {last_day} is in the past")
-    from drift.spec import load_valid_spec
+    from drift.spec.load import load_valid_spec
 
     report = _run(load_valid_spec(list(paths) or ["specs"], target), kwargs)
     if report.stopped:
@@ -289,9 +289,9 @@ def import_command(
 ) -> int:
     """Write a valid spec from live records: local names from the integrations' names,
     a comment with each live name and updatedAt, secret header values as {sha256: ...}."""
-    from drift.fetch import Target, fetch_many
+    from drift.commands.importer import MergeBase, build, compose, merge_base, parse_ids
     from drift.fileio import write_atomic
-    from drift.importer import MergeBase, build, compose, merge_base, parse_ids
+    from drift.live.fetch import Target, fetch_many
 
     if merge and not output:
         raise UsageError("--merge adds to the spec file given with -o; -o FILE is missing")

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drift.desired import IgnoreRule
 from drift.errors import SpecError, UsageError
-from drift.model import Report, Seen, Status
-from drift.spec import load_spec
+from drift.model.desired import IgnoreRule
+from drift.model.results import Report, Seen, Status
+from drift.spec.load import load_spec
 
 MARKER = "# drift baseline:"
 DEFAULT_NAME = "drift-baseline.yaml"

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from drift.desired import DesiredIntegration, IgnoreRule
 from drift.errors import Location, UsageError
-from drift.model import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
+from drift.model.desired import DesiredIntegration, IgnoreRule
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
 
 
 def _location(raw: dict[str, Any]) -> Location:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from drift.errors import Location
-from drift.matchers import Matcher
+from drift.model.matchers import Matcher
 
 
 def canonical_id(value: str) -> str:

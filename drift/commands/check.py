@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 
-from drift import ignore
-from drift.desired import DesiredIntegration, IgnoreRule, canonical_id
-from drift.diff import diff
 from drift.errors import FetchError, Problem, SpecError
-from drift.fetch import Fetched, FetchSettings, Target, fetch_many
-from drift.matchers import looks_sensitive
-from drift.model import ErrorInfo, IntegrationResult, Report, Status
-from drift.normalize import ShapeError, embedded_auth, normalize_auth
+from drift.judge import ignore
+from drift.judge.diff import diff
+from drift.live.fetch import Fetched, FetchSettings, Target, fetch_many
+from drift.live.normalize import ShapeError, embedded_auth, normalize_auth
+from drift.model.desired import DesiredIntegration, IgnoreRule, canonical_id
+from drift.model.matchers import looks_sensitive
+from drift.model.results import ErrorInfo, IntegrationResult, Report, Status
 from drift.secret import RUN, Redactor
 
 

@@ -1,6 +1,6 @@
 """`drift compare`: what a change to the spec means, field by field, offline.
 
-Both sides become plain documents and go through the one diff engine (drift.diff), so
+Both sides become plain documents and go through the one diff engine (drift.judge.diff), so
 "what changed" is decided in one place for check and compare alike. What can turn drift
 into a pass (an ignore rule added or extended, `extraHeaders` relaxed, a matcher widened,
 a header or all headers no longer checked) is marked as a loosening.
@@ -13,12 +13,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from drift import gitread, yamlload
-from drift.desired import NOT_CHECKED, DesiredHeader, DesiredIntegration, document, rules_document
-from drift.diff import Difference, differences
 from drift.errors import Location, SpecError
-from drift.model import Change
-from drift.spec import Spec, build_spec, load_spec
+from drift.judge.diff import Difference, differences
+from drift.model.desired import (
+    NOT_CHECKED,
+    DesiredHeader,
+    DesiredIntegration,
+    document,
+    rules_document,
+)
+from drift.model.results import Change
+from drift.spec import gitread, yamlload
+from drift.spec.load import Spec, build_spec, load_spec
 
 _EXTRA_RANK = {"fail": 0, "warn": 1, "ignore": 2}
 # how much a matcher accepts: fewer values is stricter

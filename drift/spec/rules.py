@@ -9,14 +9,14 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from drift import yamlload
 from drift.errors import Location, Problem
-from drift.matchers import MATCHER_KEYS
-from drift.validate import dotted
-from drift.yamlload import Document
+from drift.model.matchers import MATCHER_KEYS
+from drift.spec import yamlload
+from drift.spec.validate import dotted
+from drift.spec.yamlload import Document
 
 if TYPE_CHECKING:
-    from drift.desired import DesiredIntegration
+    from drift.model.desired import DesiredIntegration
 
 
 def shape_problems(doc: Document) -> list[Problem]:

@@ -12,9 +12,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 
-from drift.desired import DesiredIntegration, IgnoreRule
-from drift.matchers import Matcher
-from drift.model import Change, Seen
+from drift.model.desired import DesiredIntegration, IgnoreRule
+from drift.model.matchers import Matcher
+from drift.model.results import Change, Seen
 
 GLOB_CHARS = "*?["
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from drift.cli_common import color_wanted, emit, epilog, parse_reports
+from drift.cli.common import color_wanted, emit, epilog, parse_reports
 from drift.errors import ExitCode
 from drift.reporters import FORMATS
 
@@ -34,7 +34,7 @@ def compare_command(base: str, head: str, fmt: str, exit_code: bool) -> int:
     Each side is a spec path or GIT_REF:PATH (read from git without a checkout).
     Offline: no credentials, no requests.
     """
-    from drift.compare import compare
+    from drift.commands.compare import compare
     from drift.reporters.review import RENDERERS
 
     review = compare(base, head)
@@ -80,9 +80,9 @@ def merge_command(
 ) -> int:
     """Combine JSON reports (for example of `check --shard K/N` jobs) into one; the
     summary and exit code are recomputed."""
+    from drift.commands.merge import merge
     from drift.fileio import check_distinct
-    from drift.merge import merge
-    from drift.output import write_outputs
+    from drift.reporters.outputs import write_outputs
 
     extra = parse_reports(reports)
     check_distinct(

@@ -13,9 +13,9 @@ from typing import Any
 import jsonschema
 
 from drift.errors import Problem
-from drift.matchers import MATCHER_KEYS
+from drift.model.matchers import MATCHER_KEYS
 from drift.schemas import SPEC_SCHEMA, load_schema
-from drift.yamlload import Document, PathT
+from drift.spec.yamlload import Document, PathT
 
 
 def dotted(path: PathT) -> str:

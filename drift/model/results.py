@@ -6,11 +6,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from drift.desired import DesiredIntegration, IgnoreRule
 from drift.errors import ExitCode, Location, printable
+from drift.model.desired import DesiredIntegration, IgnoreRule
 
 if TYPE_CHECKING:
-    from drift.compare import Review
+    from drift.commands.compare import Review
 
 
 class Status(str, enum.Enum):
