@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 def fingerprint(value: str) -> str:
     """`<redacted sha256:1a2b3c4d>`: lets two secret values be told apart, reveals nothing."""
-    digest = hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"<redacted sha256:{digest}>"
 
 

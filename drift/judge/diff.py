@@ -95,13 +95,9 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[Difference]:
             parts = tuple(str(p) for p in level.path(output_format="list"))
             before = None if kind == "added" else level.t1
             after = None if kind == "removed" else level.t2
-            if isinstance(before, dict) and isinstance(after, dict):
-                # never a whole mapping as one value: each key is its own finding
-                out += [
-                    Difference(d.kind, parts + d.parts, d.before, d.after)
-                    for d in differences(before, after)
-                ]
-            elif kind != "changed" and isinstance(whole := before or after, dict) and whole:
+            # two mappings are never one changed value: threshold_to_diff_deeper=0 makes
+            # deepdiff compare them key by key
+            if kind != "changed" and isinstance(whole := before or after, dict) and whole:
                 # a mapping added or removed whole: one finding per key, like any other
                 old_part, new_part = ({}, whole) if kind == "added" else (whole, {})
                 out += [

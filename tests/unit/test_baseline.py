@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from pathlib import Path
 
-from drift.commands.baseline import render_baseline
-from drift.errors import Location
+import pytest
+
+from drift.commands.baseline import default_output, previous_rules, render_baseline, writable
+from drift.errors import Location, SpecError, UsageError
 from drift.model.desired import DesiredIntegration, IgnoreRule
 from drift.model.matchers import Matcher
 from drift.model.results import Change, IntegrationResult, Report, Seen, Status
@@ -59,3 +62,142 @@ def test_each_rule_accepts_the_value_seen_today() -> None:
     assert accepted[("shop", "/headers/X-Gone")] == Matcher("absent")
     assert accepted[("down", "/authType")] == Matcher("sha256", digest)
     assert ("shop", "/authType") not in accepted
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def test_the_baseline_file_exactly() -> None:
+    odd = "caf\u00e9\u2028x"  # non-ASCII, and a character YAML would read as a line break
+    report = Report(
+        "https://api.test",
+        [
+            _result(
+                "shop",
+                Status.DRIFTED,
+                Change("changed", "/headers/X-A", "a", odd, seen=Seen(_sha(odd), odd)),
+            ),
+            _result(
+                "api",
+                Status.DRIFTED,
+                Change(
+                    "changed", "/authType", "API_KEY", "BEARER", seen=Seen(_sha("BEARER"), "BEARER")
+                ),
+                Change("removed", "/headers/X-Gone", "v", None, seen=Seen(None)),
+                Change("added", "/headers/X-Old", None, "1"),  # nothing recorded: any value
+            ),
+            _result("down", Status.ERROR),
+        ],
+    )
+    previous = [
+        IgnoreRule(
+            "/headers/X-Q", "legacy", datetime.date(2027, 1, 1), HERE, "down", Matcher("absent")
+        ),
+        IgnoreRule("/authType", "ok", None, HERE, "down", Matcher("equals", "na\u00efve")),
+        IgnoreRule("/headers/X-A", "old", None, HERE, "shop"),
+    ]
+    baseline = render_baseline(report, TODAY, UNTIL, previous)
+    assert (baseline.written, baseline.kept, baseline.skipped) == (4, 2, 1)
+    assert baseline.text == (
+        "# drift baseline: written 2026-11-29 from 2 checked integrations (2 earlier rules kept).\n"
+        "# Regenerate with `drift baseline`; delete entries as the drift is fixed.\n"
+        "version: 1\n"
+        "ignore:\n"
+        '  - integration: "api"\n'
+        '    path: "/authType"\n'
+        '    accept: "BEARER"\n'
+        '    reason: "baseline 2026-11-29"\n'
+        "    until: 2027-02-27\n"
+        '  - integration: "api"\n'
+        '    path: "/headers/X-Gone"\n'
+        "    accept: {absent: true}\n"
+        '    reason: "baseline 2026-11-29"\n'
+        "    until: 2027-02-27\n"
+        '  - integration: "api"\n'
+        '    path: "/headers/X-Old"\n'
+        '    reason: "baseline 2026-11-29"\n'
+        "    until: 2027-02-27\n"
+        '  - integration: "down"\n'
+        '    path: "/authType"\n'
+        '    accept: "na\\u00efve"\n'
+        '    reason: "ok"\n'
+        '  - integration: "down"\n'
+        '    path: "/headers/X-Q"\n'
+        "    accept: {absent: true}\n"
+        '    reason: "legacy"\n'
+        "    until: 2027-01-01\n"
+        '  - integration: "shop"\n'
+        '    path: "/headers/X-A"\n'
+        '    accept: "caf\\u00e9\\u2028x"\n'
+        '    reason: "baseline 2026-11-29"\n'
+        "    until: 2027-02-27\n"
+    )
+    # and it reads back as the very values accepted
+    spec, problems = build_spec([("b.yaml", lambda: parse(baseline.text, "b.yaml"))])
+    assert problems == []
+    accepted = {(r.integration, r.path): r.accept for r in spec.ignores}
+    assert accepted[("shop", "/headers/X-A")] == Matcher("equals", odd)
+    assert accepted[("down", "/authType")] == Matcher("equals", "na\u00efve")
+    assert accepted[("api", "/headers/X-Old")] is None
+
+
+def test_one_integration_in_sync_gives_an_empty_baseline() -> None:
+    report = Report("https://api.test", [_result("shop", Status.IN_SYNC)])
+    baseline = render_baseline(report, TODAY, UNTIL, [])
+    assert (baseline.written, baseline.kept, baseline.skipped) == (0, 0, 0)
+    assert baseline.text == (
+        "# drift baseline: written 2026-11-29 from 1 checked integration.\n"
+        "# Regenerate with `drift baseline`; delete entries as the drift is fixed.\n"
+        "version: 1\n"
+        "ignore: []\n"
+    )
+
+
+def test_the_default_file_is_in_the_first_spec_folder(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    spec_file = tmp_path / "specs" / "prod.yaml"
+    spec_file.write_text("version: 1\n", encoding="utf-8")
+    folder = str(tmp_path / "specs")
+    assert default_output([folder, "other"], None) == Path(folder) / "drift-baseline.yaml"
+    assert default_output([str(spec_file)], None) == tmp_path / "specs" / "drift-baseline.yaml"
+    assert default_output([folder], "out/b.yaml") == Path("out/b.yaml")
+
+
+def test_only_a_file_drift_wrote_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "drift-baseline.yaml"
+    writable(target)  # nothing there yet
+    target.write_text("# drift baseline: written 2026-01-01\nversion: 1\nignore: []\n", "utf-8")
+    writable(target)
+    target.write_text("version: 1\n# drift baseline:\n", encoding="utf-8")
+    message = f"{target} exists and is not a drift baseline; choose another --output"
+    with pytest.raises(UsageError) as caught:
+        writable(target)
+    assert str(caught.value) == message
+    target.write_bytes(b"\xff\xfe\x00binary")  # not text at all: the same answer
+    with pytest.raises(UsageError) as caught:
+        writable(target)
+    assert str(caught.value) == message
+
+
+def test_the_rules_of_the_file_being_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "drift-baseline.yaml"
+    assert previous_rules(target) == []
+    target.write_text(
+        "version: 1\nignore:\n"
+        '  - {integration: "shop", path: "/authType", accept: "B", reason: "r",'
+        " until: 2027-01-01}\n",
+        encoding="utf-8",
+    )
+    (rule,) = previous_rules(target)
+    assert (rule.integration, rule.path, rule.reason, rule.until, rule.accept) == (
+        "shop",
+        "/authType",
+        "r",
+        datetime.date(2027, 1, 1),
+        Matcher("equals", "B"),
+    )
+    target.write_text("version: 1\nignore: {}\n", encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        previous_rules(target)
+    assert [p.location.file for p in caught.value.problems] == [str(target)]

@@ -3,15 +3,17 @@ reports, and the check-side diff over the cases that once gave a wrong verdict."
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
 from drift.errors import Location
-from drift.judge.diff import DEEPDIFF_OPTIONS, Difference, diff, differences
+from drift.judge.diff import DEEPDIFF_OPTIONS, Difference, diff, differences, pointer
 from drift.live.normalize import LiveAuth
 from drift.model.desired import DesiredHeader, DesiredIntegration
 from drift.model.matchers import Matcher
+from drift.model.results import Change, Seen
 
 HERE = Location("s.yaml", 1, 1)
 
@@ -187,3 +189,146 @@ def test_headers_not_declared_are_not_compared() -> None:
     assert _paths(diff(_item(None), _live(auth_type="NO_AUTH"))) == [
         ("changed", "/authType", "drift")
     ]
+
+
+# -- what each finding says, exactly --------------------------------------------------------
+
+
+def _fp(value: str) -> str:
+    return f"<redacted sha256:{hashlib.sha256(value.encode()).hexdigest()[:8]}>"
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _at(line: int) -> Location:
+    return Location("s.yaml", line, 3)
+
+
+def test_each_finding_carries_both_values_in_path_order() -> None:
+    old = {"a": "1", "h": {"x": "1"}}
+    new = {"a": "2", "g": {"y": "2"}}
+    assert differences(old, new) == [
+        Difference("changed", ("a",), "1", "2"),
+        Difference("added", ("g", "y"), None, "2"),
+        Difference("removed", ("h", "x"), "1", None),
+    ]
+
+
+def test_a_difference_the_engine_cannot_express_is_refused_not_dropped() -> None:
+    # drift's documents hold mappings and strings; a set would need a kind of finding
+    # the reports do not have
+    with pytest.raises(ValueError, match=r"^unexpected difference set_item_added$"):
+        differences({"s": {1}}, {"s": {1, 2}})
+
+
+def test_paths_are_json_pointers_with_escapes() -> None:
+    assert pointer("headers", "a/b~c") == "/headers/a~1b~0c"
+    item = _item({}, "fail")
+    (change,) = diff(item, _live(("X~Trace/1", "v")))
+    assert change.path == "/headers/X~0Trace~11"
+
+
+def test_each_change_says_what_was_expected_what_is_live_and_where() -> None:
+    item = DesiredIntegration(
+        name="a",
+        integration_id="intg_A",
+        auth_id="auth_A",
+        auth_type="API_KEY",
+        headers=(
+            DesiredHeader("X-Source", Matcher("equals", "web"), _at(2)),
+            DesiredHeader("Authorization", Matcher("equals", "spec-secret"), _at(3)),
+            DesiredHeader("X-Gone", Matcher("present"), _at(4)),
+            DesiredHeader("X-Version", Matcher("pattern", "v[0-9]+"), _at(5)),
+        ),
+        source=_at(1),
+        auth_type_source=_at(6),
+        extra_headers="warn",
+    )
+    live = _live(
+        ("x-source", "mobile"),
+        ("Authorization", "live-secret"),
+        ("X-Version", "beta"),
+        ("X-Extra", "1"),
+        auth_type="BEARER",
+    )
+    changes = diff(item, live)
+    assert changes == (
+        Change("changed", "/authType", "API_KEY", "BEARER", _at(6)),
+        Change("changed", "/headers/Authorization", _fp("spec-secret"), _fp("live-secret"), _at(3)),
+        Change("added", "/headers/X-Extra", None, "1", _at(1), disposition="warning"),
+        Change("removed", "/headers/X-Gone", "(any value)", None, _at(4)),
+        Change("changed", "/headers/X-Source", "web", "mobile", _at(2)),
+        Change("changed", "/headers/X-Version", "(matching /v[0-9]+/)", "beta", _at(5)),
+    )
+    # what live held, for rules that accept one value: the auth type and plain values as
+    # they are, secrets by digest only, nothing for a missing header
+    seen = {c.path: c.seen for c in changes}
+    assert seen == {
+        "/authType": Seen(_sha("BEARER"), "BEARER"),
+        "/headers/Authorization": Seen(_sha("live-secret"), None),
+        "/headers/X-Extra": Seen(_sha("1"), "1"),
+        "/headers/X-Gone": Seen(None),
+        "/headers/X-Source": Seen(_sha("mobile"), "mobile"),
+        "/headers/X-Version": Seen(_sha("beta"), "beta"),
+    }
+
+
+def test_a_pattern_on_a_secret_header_is_not_shown() -> None:
+    item = _item({"Authorization": Matcher("pattern", "Bearer [a-z]+")})
+    (change,) = diff(item, _live(("authorization", "Basic abc")))
+    assert (change.path, change.expected, change.actual) == (
+        "/headers/Authorization",
+        "(matching a pattern)",
+        _fp("Basic abc"),
+    )
+
+
+def test_a_header_sent_twice_is_reported_with_its_second_value() -> None:
+    item = DesiredIntegration(
+        name="a",
+        integration_id="intg_A",
+        auth_id="auth_A",
+        auth_type="API_KEY",
+        headers=(DesiredHeader("X-Source", Matcher("equals", "web"), _at(2)),),
+        source=_at(1),
+        auth_type_source=_at(1),
+    )
+    live = _live(
+        ("X-Source", "web"),
+        ("x-source", "web2"),
+        ("X-Api-Token", "t1"),
+        ("x-api-token", "t2"),
+    )
+    twice = "the live record has this header more than once"
+    changes = diff(item, live)
+    expected = [
+        Change("added", "/headers/X-Source", None, "web2", _at(2), note=twice),
+        # undeclared: secret by its name, shown as live spells it
+        Change("added", "/headers/x-api-token", None, _fp("t2"), _at(1), note=twice),
+        Change("added", "/headers/X-Api-Token", None, _fp("t1"), _at(1)),
+    ]
+    assert changes == tuple(sorted(expected, key=Change.sort_key))
+    assert {(c.path, c.note): c.seen for c in changes} == {
+        ("/headers/X-Source", twice): Seen(_sha("web2"), "web2"),
+        ("/headers/x-api-token", twice): Seen(_sha("t2"), None),
+        ("/headers/X-Api-Token", None): Seen(_sha("t1"), None),
+    }
+
+
+def test_a_value_with_a_lone_surrogate_is_recorded_not_a_crash() -> None:
+    # JSON may carry "\ud800"; json.loads gives a str that strict UTF-8 cannot encode
+    (change,) = diff(_item({"X-A": Matcher("equals", "a")}), _live(("X-A", "\ud800")))
+    assert change.seen == Seen(hashlib.sha256(b"\xed\xa0\x80").hexdigest(), "\ud800")
+
+
+def test_a_secret_live_value_with_a_lone_surrogate_is_drift_not_a_crash() -> None:
+    # JSON may carry "\ud800"; strict UTF-8 cannot encode it (was an internal error, exit 3)
+    item = _item({"Authorization": Matcher("equals", "Bearer ok")})
+    (change,) = diff(item, _live(("Authorization", "Bearer \ud800")))
+    assert (change.kind, change.disposition) == ("changed", "drift")
+    assert str(change.actual).startswith("<redacted sha256:")
+    pinned = _item({"Authorization": Matcher("sha256", "0" * 64)})
+    (change,) = diff(pinned, _live(("Authorization", "\udfff")))
+    assert change.kind == "changed"

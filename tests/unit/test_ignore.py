@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from drift.errors import Location
-from drift.judge.ignore import accepts, apply, path_matches, stale_rules
+from drift.judge.ignore import SharedRules, accepts, apply, path_matches, stale_rules
 from drift.model.desired import DesiredIntegration, IgnoreRule
 from drift.model.matchers import Matcher
 from drift.model.results import Change, Seen
@@ -132,3 +132,44 @@ def test_stale_rules_only_when_everything_they_cover_was_checked() -> None:
     used = {own_used, plain_used}
     stale = stale_rules(items, [glob_checked, glob_partly, glob_nothing, plain_used], checked, used)
     assert {r.path for r in stale} == {"/b", "/d", "/f"}
+
+
+def test_a_note_already_on_the_change_is_kept() -> None:
+    twice = "the live record has this header more than once"
+    change = Change("added", "/headers/X-A", None, "b", HERE, note=twice, seen=_seen("b"))
+    (ignored,) = apply([change], [_rule("/headers/X-A")], TODAY)
+    assert ignored.note == f"{twice}; ignored: why"
+    (other,) = apply([change], [_rule("/headers/X-A", accept=Matcher("equals", "c"))], TODAY)
+    assert other.note == f"{twice}; the ignore rule at s.yaml:3 accepts another value: why"
+    expired = IgnoreRule("/headers/X-A", "old", TODAY, HERE)
+    (late,) = apply([change], [expired], TODAY + datetime.timedelta(days=1))
+    assert late.note == f"{twice}; ignore expired on 2026-11-29: old"
+
+
+def test_a_change_already_ignored_is_left_as_it_is() -> None:
+    done = Change(
+        "changed", "/headers/X-A", "a", "b", HERE, note="ignored: first", disposition="ignored"
+    )
+    used: set[IgnoreRule] = set()
+    second = _rule("/headers/X-A")
+    assert apply([done], [second], TODAY, used) == (done,)
+    assert used == {second}
+
+
+def test_a_value_with_a_lone_surrogate_can_be_accepted() -> None:
+    # what drift.judge.diff records for a live value JSON gave as "\ud800"
+    seen = Seen(hashlib.sha256(b"\xed\xa0\x80").hexdigest(), "\ud800")
+    assert accepts(Matcher("equals", "\ud800"), seen)
+
+
+def test_a_rule_using_every_glob_character_is_a_glob() -> None:
+    rule = _rule("/headers/X-[AB]?*", integration="sh[o]?*")
+    assert path_matches(rule.path, "/headers/X-B1-trace")
+    assert SharedRules([rule]).rules_for("shop", ()) == [rule]
+    assert SharedRules([rule]).rules_for("shed", ()) == []
+
+
+def test_a_used_rule_does_not_hide_the_stale_rules_after_it() -> None:
+    used, unused = _rule("/a", integration="shop"), _rule("/b", integration="shop")
+    stale = stale_rules([_item("shop")], [used, unused], {"shop"}, {used})
+    assert stale == [unused]

@@ -137,3 +137,81 @@ def test_embedded_auth_is_returned_as_is() -> None:
 def test_embedded_auth_needs_an_object(body: Any) -> None:
     with pytest.raises(ShapeError):
         embedded_auth(body)
+
+
+def _without(key: str) -> dict[str, Any]:
+    return {k: v for k, v in MODERN.items() if k != key}
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ([], "expected a JSON object, got a list"),
+        ("text", "expected a JSON object, got a string"),
+        (None, "expected a JSON object, got null"),
+        (3, "expected a JSON object, got a number"),
+        (True, "expected a JSON object, got a boolean"),
+        (_without("authType"), "'authType' is missing or not a string"),
+        ({**MODERN, "headers": "X-A: b"}, "'headers' is a string, not a list or a map"),
+        ({**MODERN, "headers": 7}, "'headers' is a number, not a list or a map"),
+        ({**MODERN, "headers": [["X-A", "b"]]}, "'headers[0]' is not a {key, value} object"),
+        ({**MODERN, "headers": [{"value": "b"}]}, "'headers[0]' has no 'key'"),
+        ({**MODERN, "headers": [{"key": "X-A"}]}, "'headers[0]' has no 'value'"),
+        (
+            {**MODERN, "headers": [{"key": "X-A", "value": "b"}, {"key": 1, "value": "b"}]},
+            "a header name is a number, not a string",
+        ),
+        (
+            {**MODERN, "headers": [{"key": "X-A", "value": None}]},
+            "'headers[0].value' (header 'X-A') is null, not a string",
+        ),
+        (
+            {**MODERN, "headers": [{"key": "X-A", "value": 5}]},
+            "'headers[0].value' (header 'X-A') is a number, not a string",
+        ),
+        (
+            {**LEGACY, "headers": {"X-A": True}},
+            "'headers.X-A' (header 'X-A') is a boolean, not a string",
+        ),
+        (
+            {**LEGACY, "headers": {"X-A": {"v": "b"}}},
+            "'headers.X-A' (header 'X-A') is an object, not a string",
+        ),
+        (
+            {**LEGACY, "headers": {"X-A": ["b"]}},
+            "'headers.X-A' (header 'X-A') is a list, not a string",
+        ),
+        (_without("integrationId"), "'integrationId' is missing"),
+        ({**MODERN, "integrationId": None}, "'integrationId' is missing"),
+        ({**MODERN, "integrationId": 12}, "'integrationId' is a number, not an id"),
+        ({**MODERN, "integrationId": ""}, "'integrationId' is empty, not an id"),
+        ({**MODERN, "authId": ["auth_P3kNz7Yv1Qm9"]}, "'authId' is a list, not an id"),
+        ({**MODERN, "authId": {"id": "auth_P3kNz7Yv1Qm9"}}, "'authId' is an object, not an id"),
+    ],
+)
+def test_a_record_that_cannot_be_read_says_which_field(record: Any, message: str) -> None:
+    # the text goes into the report after "unexpected response shape: "
+    with pytest.raises(ShapeError) as caught:
+        normalize_auth(record)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [([], "a list"), ("text", "a string"), (None, "null"), (3, "a number")],
+)
+def test_embedded_auth_says_what_it_got(body: Any, message: str) -> None:
+    with pytest.raises(ShapeError) as caught:
+        embedded_auth(body)
+    assert str(caught.value) == f"expected a JSON object, got {message}"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2023.11.07 05:31:56.000Z",  # another format: a dot before the seconds
+        "2023-11-07T05:31:56.000X",  # a zone other than Z
+    ],
+)
+def test_timestamps_in_other_forms_are_kept_as_they_are(raw: str) -> None:
+    assert canonical_timestamp(raw) == raw
