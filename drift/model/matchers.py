@@ -57,7 +57,8 @@ class Matcher:
         if self.kind == "pattern":
             return re.fullmatch(self.argument, value) is not None
         if self.kind == "sha256":
-            return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest() == self.argument.lower()
+            digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+            return digest == self.argument.lower()
         if self.kind == "env":
             return value == self.resolved
         return value == self.argument
