@@ -3,7 +3,7 @@
     python bench/floor.py URL RECORDS CONCURRENCY
 
 Fetches the first RECORDS generated auth records from the emulator at URL with
-CONCURRENCY worker threads over httpx.Client pools of drift.live.fetch.POOL_SIZE connections
+CONCURRENCY worker threads over httpx.Client pools of drift.live.settings.POOL_SIZE connections
 (the arrangement drift uses), reads each body as JSON, and prints one JSON line: the wall
 time and CPU seconds from the first request to the last response. Set-up is left out, as
 drift's own start-up line leaves it out. `bench/run.py` runs it next to each check, so
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from drift.live.fetch import POOL_SIZE
+from drift.live.settings import POOL_SIZE
 
 sys.modules.setdefault("sniffio", None)  # as drift.live.fetch does when sniffio is absent
 

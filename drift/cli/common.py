@@ -13,7 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from drift.errors import OutputError
-    from drift.live.fetch import FetchSettings
+    from drift.live.settings import FetchSettings
 
 EXIT_CODES = """\b
 Exit codes (the same for every command):
@@ -167,8 +167,8 @@ def fetch_settings(opts: dict[str, Any]) -> FetchSettings:
     """FetchSettings from the API options and the environment (the key comes only from
     there). Raises before any request when the URL or the key is unusable."""
     from drift.errors import UsageError
-    from drift.live.fetch import FetchSettings
     from drift.live.hosts import DEFAULT_BASE_URL, check_api_key, check_base_url, proxy_for
+    from drift.live.settings import FetchSettings
     from drift.secret import Secret
 
     # an empty value is a mistake (`--base-url "$UNSET"`), not a request for the default

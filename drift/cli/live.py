@@ -291,7 +291,8 @@ def import_command(
     a comment with each live name and updatedAt, secret header values as {sha256: ...}."""
     from drift.commands.importer import MergeBase, build, compose, merge_base, parse_ids
     from drift.fileio import write_atomic
-    from drift.live.fetch import Target, fetch_many
+    from drift.live.fetch import fetch_many
+    from drift.model.live import Target
 
     if merge and not output:
         raise UsageError("--merge adds to the spec file given with -o; -o FILE is missing")

@@ -12,9 +12,11 @@ import httpx
 from drift.errors import FetchError, Problem, SpecError
 from drift.judge import ignore
 from drift.judge.diff import diff
-from drift.live.fetch import Fetched, FetchSettings, Target, fetch_many
+from drift.live.fetch import fetch_many
 from drift.live.normalize import ShapeError, embedded_auth, normalize_auth
+from drift.live.settings import FetchSettings
 from drift.model.desired import DesiredIntegration, IgnoreRule, canonical_id
+from drift.model.live import Fetched, Target
 from drift.model.matchers import looks_sensitive
 from drift.model.results import ErrorInfo, IntegrationResult, Report, Status
 from drift.secret import RUN, Redactor

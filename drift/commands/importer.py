@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from drift.errors import DriftError, ExitCode, SpecError, UsageError
-from drift.live.fetch import Fetched, Target
 from drift.live.normalize import ShapeError, canonical_timestamp, embedded_auth, normalize_auth
 from drift.model.desired import canonical_id, record_key
+from drift.model.live import Fetched, Target
 from drift.model.matchers import looks_sensitive
 from drift.secret import holds_known
 from drift.spec import yamlload

@@ -16,7 +16,7 @@ import pytest
 
 from drift.commands.check import run_check
 from drift.emulator import Emulator, generated_data
-from drift.live.fetch import FetchSettings
+from drift.live.settings import FetchSettings
 from drift.model.results import Status
 from drift.secret import Secret
 from drift.spec.load import load_valid_spec

@@ -15,9 +15,11 @@ import pytest
 
 from drift.commands.check import run_check
 from drift.errors import CredentialsError, Location, Unreachable, UsageError
-from drift.live.fetch import FetchSettings, Target, fetch_many, tls_context
+from drift.live.fetch import fetch_many
 from drift.live.hosts import check_base_url
 from drift.live.retry import RETRY_AFTER_CAP, RetryPolicy, TokenBucket, parse_retry_after
+from drift.live.settings import FetchSettings, tls_context
+from drift.model.live import Target
 from drift.model.results import Report, Status
 from drift.secret import Secret
 from drift.spec.load import DesiredIntegration

@@ -13,7 +13,9 @@ import httpx
 import pytest
 
 from drift.emulator import DEMO_DATA_PATH, Emulator
-from drift.live.fetch import Fetched, FetchSettings, Target, fetch_many
+from drift.live.fetch import fetch_many
+from drift.live.settings import FetchSettings
+from drift.model.live import Fetched, Target
 from drift.secret import Secret
 
 Run = Callable[[list[str]], tuple[int, str, str]]

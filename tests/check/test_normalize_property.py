@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from drift.commands.check import judge
 from drift.errors import Location
-from drift.live.fetch import Fetched
 from drift.live.normalize import normalize_auth
+from drift.model.live import Fetched
 from drift.model.matchers import Matcher
 from drift.model.results import Status
 from drift.spec.load import DesiredHeader, DesiredIntegration

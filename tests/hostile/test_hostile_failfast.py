@@ -17,7 +17,10 @@ from hostile_server import answer
 from hostile_support import KEY, RunCli, Start, write_spec
 
 from drift.errors import Unreachable
-from drift.live.fetch import FetchSettings, Target, connect_cause, fetch_many
+from drift.live.failures import connect_cause
+from drift.live.fetch import fetch_many
+from drift.live.settings import FetchSettings
+from drift.model.live import Target
 from drift.secret import Secret
 
 

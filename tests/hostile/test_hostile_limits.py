@@ -14,7 +14,10 @@ import pytest
 from hostile_server import Reply, Request, answer, big, bomb_bytes, drip, gzip_bomb
 from hostile_support import KEY, RunCli, Start, record, write_spec
 
-from drift.live.fetch import Fetched, FetchSettings, Target, _Decoder, _Unreadable, fetch_many
+from drift.live.body import Decoder
+from drift.live.fetch import fetch_many
+from drift.live.settings import FetchSettings, Unreadable
+from drift.model.live import Fetched, Target
 from drift.secret import Secret
 
 CAP = 64 * 1024
@@ -109,10 +112,10 @@ def test_a_corrupt_gzip_body_is_an_error(
 
 def test_the_decoder_never_holds_more_than_the_room_left() -> None:
     chunk = bomb_bytes(64 * MIB)[: 64 * 1024]  # one socket read of a bomb: ~64 MB decoded
-    decoder = _Decoder("gzip")
+    decoder = Decoder("gzip")
     assert len(decoder.decode(chunk, CAP)) == CAP + 1  # "more than the cap": enough to know
-    with pytest.raises(_Unreadable):
-        _Decoder("br")
+    with pytest.raises(Unreadable):
+        Decoder("br")
 
 
 def _one(url: str, clock: SteppingClock, timeout: float = 2.0) -> Fetched:

@@ -32,8 +32,8 @@ from hypothesis import strategies as st
 
 from drift.commands.check import judge, resolve_env
 from drift.judge import ignore
-from drift.live.fetch import Fetched
 from drift.model.desired import DesiredIntegration
+from drift.model.live import Fetched
 from drift.model.results import IntegrationResult
 from drift.spec import yamlload
 from drift.spec.load import build_spec

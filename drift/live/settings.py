@@ -1,0 +1,72 @@
+"""What a fetch run is told (the API, the key, the limits), what an attempt comes to, and
+the TLS context every pool of a run shares."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import httpx
+
+from drift.live.hosts import Proxy
+from drift.live.retry import Clock, Sleep
+from drift.model.live import Fetched
+from drift.secret import Secret
+
+POOL_SIZE = 8
+MAX_RESPONSE_BYTES = 1024 * 1024
+BODY_PREVIEW = 120  # characters of an error body shown
+PREVIEW_BYTES = 16 * 1024  # read of an error body for its preview; the rest is never read
+RETRY_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+CONNECT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout)
+
+
+@dataclass
+class FetchSettings:
+    base_url: str
+    api_key: Secret
+    api_key_env: str = "SIGMAMIND_API_KEY"
+    timeout: float = 10.0  # seconds for a whole request: connect, headers and body
+    retries: int = 3
+    concurrency: int = 10
+    max_rps: float | None = None
+    deadline: float | None = None
+    seed: int | None = None
+    sleep: Sleep | None = None  # tests inject one; None waits on the run's stop event
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+    proxy: Proxy | None = None
+    clock: Clock = time.monotonic  # for every deadline; tests inject a fake one
+
+
+DEADLINE_REACHED = "not checked: deadline reached"
+GRACE = 1.0  # seconds a failed run waits for the requests still in flight
+RUN_STOPPED = "not checked: the run was stopped"
+
+
+class Overtime(Exception):
+    """The whole request took longer than --timeout."""
+
+
+class Unreadable(Exception):
+    """A body drift will not decode (an unknown or broken Content-Encoding)."""
+
+
+class Outcome(NamedTuple):
+    """One attempt: its result, whether to retry, and why it could not connect (if so)."""
+
+    fetched: Fetched
+    retry: bool = False
+    retry_after: float | None = None
+    connect_failure: str | None = None
+
+
+def tls_context(base_url: str) -> ssl.SSLContext:
+    """The TLS context for all of a run's pools. Building one that trusts the CA bundle
+    costs ~25 ms of CPU, so there is one per run; plain http (loopback only, redirects
+    off) never does TLS and gets one that trusts no CA at all: it could not verify
+    anything even if it were used (httpx's verify=True would load the bundle anyway)."""
+    if httpx.URL(base_url).scheme == "https":  # lower-cased, whatever the spelling
+        return httpx.create_ssl_context()
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
