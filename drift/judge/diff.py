@@ -13,8 +13,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from drift.live.normalize import LiveAuth
 from drift.model.desired import DesiredHeader, DesiredIntegration
+from drift.model.live import LiveAuth
 from drift.model.matchers import looks_sensitive
 from drift.model.results import Change, Seen
 from drift.secret import fingerprint

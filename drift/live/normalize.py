@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from drift.model.desired import canonical_id
+from drift.model.live import LiveAuth
 
 
 class ShapeError(ValueError):
     """The record does not have the documented shape."""
-
-
-@dataclass(frozen=True)
-class LiveAuth:
-    auth_id: str
-    integration_id: str
-    auth_type: str
-    # (name as live spells it, value), in live order; duplicates kept so they can be reported
-    headers: tuple[tuple[str, str], ...] = field(repr=False)  # values may be secret
-    updated_at: str | None = None
 
 
 def canonical_timestamp(value: object) -> str | None:

@@ -26,3 +26,13 @@ class Fetched:
     body: Any = field(default=None, repr=False)  # live values, secrets among them
     message: str = ""
     http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class LiveAuth:
+    auth_id: str
+    integration_id: str
+    auth_type: str
+    # (name as live spells it, value), in live order; duplicates kept so they can be reported
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # values may be secret
+    updated_at: str | None = None

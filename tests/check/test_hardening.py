@@ -230,8 +230,8 @@ def test_a_live_ignore_rule_wins_over_an_expired_one() -> None:
 
 
 def test_an_answer_for_another_auth_record_is_an_id_mismatch() -> None:
-    from drift.commands.check import judge
     from drift.errors import Location
+    from drift.judge.verdict import judge
     from drift.model.results import Status
     from drift.spec.load import DesiredIntegration
 
@@ -272,8 +272,8 @@ def test_live_text_cannot_forge_report_lines_or_terminal_escapes() -> None:
     import json
     import xml.etree.ElementTree as ET
 
-    from drift.commands.check import judge
     from drift.errors import Location
+    from drift.judge.verdict import judge
     from drift.model.results import Report, RunStats
     from drift.reporters import RenderOptions, get_reporter
     from drift.spec.load import DesiredIntegration

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drift.commands.check import judge
 from drift.errors import Location
+from drift.judge.verdict import judge
 from drift.live.normalize import normalize_auth
 from drift.model.live import Fetched
 from drift.model.matchers import Matcher

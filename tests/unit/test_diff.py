@@ -10,8 +10,8 @@ import pytest
 
 from drift.errors import Location
 from drift.judge.diff import DEEPDIFF_OPTIONS, Difference, diff, differences, pointer
-from drift.live.normalize import LiveAuth
 from drift.model.desired import DesiredHeader, DesiredIntegration
+from drift.model.live import LiveAuth
 from drift.model.matchers import Matcher
 from drift.model.results import Change, Seen
 

@@ -30,8 +30,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drift.commands.check import judge, resolve_env
+from drift.commands.check import resolve_env
 from drift.judge import ignore
+from drift.judge.verdict import judge
 from drift.model.desired import DesiredIntegration
 from drift.model.live import Fetched
 from drift.model.results import IntegrationResult
