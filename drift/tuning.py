@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from typing import Any
 
 
 def skip_sniffio_lookups() -> None:
@@ -15,3 +16,25 @@ def skip_sniffio_lookups() -> None:
     once a fetch starts, so merely importing drift changes nothing."""
     if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+_LITERAL_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """A copy of a schema with each plain `{"$ref": "#/$defs/NAME"}` replaced by that
+    definition (recursive ones are left as references). jsonschema resolves a $ref on every
+    use, which dominated the time to validate a spec with thousands of integrations."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in defs and name not in seen:
+                return inline_refs(defs[name], defs, (*seen, name))
+        return {
+            key: value if key in _LITERAL_KEYWORDS else inline_refs(value, defs, seen)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [inline_refs(item, defs, seen) for item in node]
+    return node

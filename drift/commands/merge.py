@@ -2,83 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from drift.errors import Location, UsageError
-from drift.model.desired import DesiredIntegration, IgnoreRule
-from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, RunStats, Status
-
-
-def _location(raw: dict[str, Any]) -> Location:
-    return Location(str(raw["file"]), int(raw["line"]), int(raw["column"]))
-
-
-def _result(raw: dict[str, Any]) -> IntegrationResult:
-    source = _location(raw["source"])
-    desired = DesiredIntegration(
-        name=raw["name"],
-        integration_id=raw["integrationId"],
-        auth_id=raw["authId"],
-        auth_type="",
-        headers=None,
-        source=source,
-        auth_type_source=source,
-    )
-    changes = tuple(
-        Change(
-            c["kind"],
-            c["path"],
-            c["expected"],
-            c["actual"],
-            _location(c["source"]) if c.get("source") else None,
-            c.get("note"),
-            c.get("disposition", "drift"),
-        )
-        for c in raw["changes"]
-    )
-    error = raw.get("error")
-    return IntegrationResult(
-        desired,
-        Status(raw["status"]),
-        changes,
-        ErrorInfo(error["message"], error.get("httpStatus")) if error else None,
-    )
-
-
-def read_report(path: str) -> dict[str, Any]:
-    """A JSON report, validated against the published report schema."""
-    import jsonschema
-
-    from drift.schemas import REPORT_SCHEMA, load_schema
-
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{path}: not JSON: {exc}") from None
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(load_schema(REPORT_SCHEMA)).iter_errors(doc)
-    )
-    if error is not None:
-        where = "/".join(str(p) for p in error.absolute_path) or "(top)"
-        raise UsageError(f"{path}: not a drift JSON report: {where}: {error.message}")
-    return dict(doc)
-
-
-def _stale(raw: dict[str, Any]) -> IgnoreRule:
-    until = raw.get("until")
-    return IgnoreRule(
-        path=raw["path"],
-        reason=raw["reason"],
-        until=datetime.date.fromisoformat(until) if until else None,
-        source=_location(raw["source"]),
-        integration=raw["integration"],
-    )
+from drift.model.desired import IgnoreRule
+from drift.model.results import IntegrationResult, Report, RunStats
+from drift.reporters.jsonfmt import read_report, result_of, stale_rule_of
 
 
 def _completeness(docs: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -139,9 +69,9 @@ def merge(paths: Sequence[str], allow_partial: bool = False) -> Report:
                     f"{raw['name']!r} is in both {results[raw['name']][0]} and "
                     f"{path}; were the shards of different splits?"
                 )
-            results[raw["name"]] = (path, _result(raw))
+            results[raw["name"]] = (path, result_of(raw))
         # a shard calls a rule stale only when it checked everything the rule covers
-        for rule in map(_stale, doc.get("staleRules") or ()):
+        for rule in map(stale_rule_of, doc.get("staleRules") or ()):
             stale[(rule.source, rule.path)] = rule
     if len(base_urls) > 1:
         raise UsageError(f"the reports come from different APIs: {', '.join(sorted(base_urls))}")

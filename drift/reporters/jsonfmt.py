@@ -1,15 +1,20 @@
-"""The JSON report: a stable contract, published as schemas/report.schema.json."""
+"""The JSON report: a stable contract, published as schemas/report.schema.json, written
+and read back (by `drift report merge`) here, in one place."""
 
 from __future__ import annotations
 
+import datetime
 import json
+from pathlib import Path
 from typing import Any
 
 from drift import __version__
-from drift.errors import Location
-from drift.model.results import Change, IntegrationResult, Report
+from drift.errors import Location, UsageError
+from drift.model.desired import DesiredIntegration, IgnoreRule
+from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import json_safe
+from drift.schemas import report_error
 
 
 def _location(loc: Location) -> dict[str, Any]:
@@ -87,3 +92,67 @@ def as_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, options: RenderOptions) -> str:
     return json_safe(json.dumps(as_dict(report), indent=2, ensure_ascii=False)) + "\n"
+
+
+# -- reading a report back ------------------------------------------------------------
+
+
+def location_of(raw: dict[str, Any]) -> Location:
+    return Location(str(raw["file"]), int(raw["line"]), int(raw["column"]))
+
+
+def result_of(raw: dict[str, Any]) -> IntegrationResult:
+    source = location_of(raw["source"])
+    desired = DesiredIntegration(
+        name=raw["name"],
+        integration_id=raw["integrationId"],
+        auth_id=raw["authId"],
+        auth_type="",
+        headers=None,
+        source=source,
+        auth_type_source=source,
+    )
+    changes = tuple(
+        Change(
+            c["kind"],
+            c["path"],
+            c["expected"],
+            c["actual"],
+            location_of(c["source"]) if c.get("source") else None,
+            c.get("note"),
+            c.get("disposition", "drift"),
+        )
+        for c in raw["changes"]
+    )
+    error = raw.get("error")
+    return IntegrationResult(
+        desired,
+        Status(raw["status"]),
+        changes,
+        ErrorInfo(error["message"], error.get("httpStatus")) if error else None,
+    )
+
+
+def read_report(path: str) -> dict[str, Any]:
+    """A JSON report, validated against the published report schema."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"{path}: not JSON: {exc}") from None
+    error = report_error(doc)
+    if error is not None:
+        raise UsageError(f"{path}: not a drift JSON report: {error}")
+    return dict(doc)
+
+
+def stale_rule_of(raw: dict[str, Any]) -> IgnoreRule:
+    until = raw.get("until")
+    return IgnoreRule(
+        path=raw["path"],
+        reason=raw["reason"],
+        until=datetime.date.fromisoformat(until) if until else None,
+        source=location_of(raw["source"]),
+        integration=raw["integration"],
+    )

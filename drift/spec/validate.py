@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import json
-import re
 import reprlib
 from collections.abc import Iterator
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from drift.errors import Problem
 from drift.model.matchers import MATCHER_KEYS
-from drift.schemas import SPEC_SCHEMA, load_schema
+from drift.schemas import spec_errors
 from drift.spec.yamlload import Document, PathT
+
+if TYPE_CHECKING:
+    import jsonschema
 
 
 def dotted(path: PathT) -> str:
@@ -232,125 +231,9 @@ def _problems_for(error: jsonschema.ValidationError, doc: Document) -> Iterator[
     yield Problem(doc.location(path), dotted(path), _describe(error))
 
 
-_LITERAL_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
-
-
-def _inline_refs(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
-    """A copy of a schema with each plain `{"$ref": "#/$defs/NAME"}` replaced by that
-    definition (recursive ones are left as references). jsonschema resolves a $ref on every
-    use, which dominated the time to validate a spec with thousands of integrations."""
-    if isinstance(node, dict):
-        ref = node.get("$ref")
-        if len(node) == 1 and isinstance(ref, str) and ref.startswith("#/$defs/"):
-            name = ref.removeprefix("#/$defs/")
-            if name in defs and name not in seen:
-                return _inline_refs(defs[name], defs, (*seen, name))
-        return {
-            key: value if key in _LITERAL_KEYWORDS else _inline_refs(value, defs, seen)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [_inline_refs(item, defs, seen) for item in node]
-    return node
-
-
-_STOCK_PROPERTY_NAMES = jsonschema.Draft202012Validator.VALIDATORS["propertyNames"]
-
-
-def ecma_anchors(pattern: str) -> str:
-    """A schema pattern with each `$` outside a character class written `\\Z`. In ECMA-262,
-    the dialect of JSON Schema and of editors, `$` is the end of the value; in Python it
-    also matches before a final line break, which let `"intg_A1\\n"` through."""
-    out: list[str] = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = r"\Z"
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
-@functools.cache
-def _regex(pattern: str) -> re.Pattern[str]:
-    # ASCII: `\d` and `\w` mean ASCII digits and letters in ECMA-262, as here
-    return re.compile(ecma_anchors(pattern), re.ASCII)
-
-
-def _pattern(
-    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    """The `pattern` keyword with ECMA-262 anchors (see ecma_anchors)."""
-    if isinstance(instance, str) and not _regex(pattern).search(instance):
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-def _property_names(
-    validator: Any, names: Any, instance: Any, schema: dict[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    """The stock propertyNames keyword, with a shortcut when the names schema is only a
-    pattern and every name matches it (a fifth of the time on a big spec)."""
-    if (
-        isinstance(names, dict)
-        and isinstance(instance, dict)
-        and isinstance(names.get("pattern"), str)
-        and set(names) <= {"pattern", "title", "description"}
-    ):
-        regex = _regex(names["pattern"])
-        if all(isinstance(name, str) and regex.search(name) for name in instance):
-            return
-    yield from _STOCK_PROPERTY_NAMES(validator, names, instance, schema)
-
-
-_STOCK_ADDITIONAL = jsonschema.Draft202012Validator.VALIDATORS["additionalProperties"]
-
-
-def _additional_properties(
-    validator: Any, extra: Any, instance: Any, schema: dict[str, Any]
-) -> Iterator[jsonschema.ValidationError]:
-    """The stock additionalProperties keyword, with a shortcut for the schema's `else`
-    (authType in every integration) when every integration has the keys: it would
-    otherwise walk thousands of integrations a second time."""
-    if (
-        isinstance(extra, dict)
-        and set(extra) == {"required"}
-        and isinstance(instance, dict)
-        and not {"properties", "patternProperties"} & set(schema)
-    ):
-        keys = extra["required"]
-        if all(not isinstance(v, dict) or all(k in v for k in keys) for v in instance.values()):
-            return
-    yield from _STOCK_ADDITIONAL(validator, extra, instance, schema)
-
-
-@functools.cache
-def _spec_validator() -> Any:
-    schema = load_schema(SPEC_SCHEMA)
-    validators: Any = jsonschema.validators  # extend() is untyped in the stubs
-    cls = validators.extend(
-        jsonschema.Draft202012Validator,
-        {
-            "propertyNames": _property_names,
-            "pattern": _pattern,
-            "additionalProperties": _additional_properties,
-        },
-    )
-    return cls(_inline_refs(schema, schema.get("$defs", {})))
-
-
 def schema_problems(doc: Document) -> list[Problem]:
     """Every schema violation of one document, at its line and column."""
     problems: list[Problem] = []
-    for error in _spec_validator().iter_errors(doc.data):
+    for error in spec_errors(doc.data):
         problems.extend(_problems_for(error, doc))
     return list(dict.fromkeys(problems))  # one line per problem, even if two rules fire

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from drift.spec.validate import _regex, ecma_anchors
+from drift.schemas import _regex, ecma_anchors
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "schemas" / "spec.schema.json").read_text("utf-8")
