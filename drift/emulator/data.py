@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeGuard
 
-import yaml
+from drift.spec.yamlload import YamlError, parse
 
 from .records import (
     AUTH_TYPES,
@@ -61,18 +61,6 @@ _FAULT_KEYS = {
 _FAILURES = ("status", "drop", "notJson", "truncated")
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps timestamps as the text written, so `…:56Z` stays `…:56Z`."""
-
-
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
-    assert isinstance(node, yaml.ScalarNode)
-    return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
-
-
 def load_data(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read a YAML (.yaml/.yml) or JSON (.json) data file and check it; returns the raw dict."""
     where = str(path)
@@ -85,14 +73,19 @@ def load_data(path: str | os.PathLike[str]) -> dict[str, Any]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise EmulatorDataError(f"{where}: cannot read data file: {reason}") from None
     try:
-        raw: object = json.loads(text) if suffix == ".json" else yaml.load(text, _Loader)
+        # the spec's own YAML reader (YAML 1.2, timestamps stay text, duplicate keys refused)
+        if suffix == ".json":
+            raw: object = json.loads(text)
+        else:
+            doc = parse(text, where)
+            if doc.duplicates:
+                _, line, column, message = doc.duplicates[0]
+                raise EmulatorDataError(f"{where}:{line}:{column}: {message}")
+            raw = doc.data
     except json.JSONDecodeError as exc:
         raise EmulatorDataError(f"{where}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        pos = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise EmulatorDataError(f"{where}{pos}: {problem}") from None
+    except YamlError as exc:
+        raise EmulatorDataError(f"{where}:{exc.line}:{exc.column}: {exc.message}") from None
     try:
         parse_data(raw)
     except EmulatorDataError as exc:
