@@ -13,96 +13,38 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from drift.errors import Location
-
-MAX_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 2_000_000
-MAX_TEXT = 2 * MAX_BYTES  # characters of scalar text, aliases expanded
-
-# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution). `\Z`, not `$`,
-# ends each pattern: `$` would also match before a final line break.
-_CORE_RESOLVERS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("tag:yaml.org,2002:null", r"(?:~|null|Null|NULL|)\Z", ("", *"~nN")),
-    ("tag:yaml.org,2002:bool", r"(?:true|True|TRUE|false|False|FALSE)\Z", (*"tTfF",)),
-    ("tag:yaml.org,2002:int", r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z", (*"-+0123456789",)),
-    (
-        "tag:yaml.org,2002:float",
-        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z",
-        (*"-+.0123456789",),
-    ),
-    # not YAML 1.2, but a merge key is refused with a clear message, not taken as text
-    ("tag:yaml.org,2002:merge", r"<<\Z", ("<",)),
-]
-_INT = re.compile(_CORE_RESOLVERS[2][1])
-_FLOAT = re.compile(_CORE_RESOLVERS[3][1])
+from drift.spec.document import MAX_BYTES as MAX_BYTES
+from drift.spec.document import MAX_DEPTH, MAX_NODES, MAX_TEXT, decode_text
+from drift.spec.document import Document as Document
+from drift.spec.document import Key as Key
+from drift.spec.document import PathT as PathT
+from drift.spec.document import YamlError as YamlError
+from drift.spec.yaml12 import CORE_RESOLVERS, SCALARS, NotCore
 
 
-def _core_error(node: Any, what: str) -> yaml.constructor.ConstructorError:
-    return yaml.constructor.ConstructorError(
-        None, None, f"{node.value!r} is not {what} in YAML 1.2", node.start_mark
-    )
+def _constructor(scalar: Callable[[str], Any]) -> Callable[[Any, Any], Any]:
+    def construct(loader: Any, node: Any) -> Any:
+        try:
+            return scalar(node.value)
+        except NotCore as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
 
-
-def _construct_null(loader: Any, node: Any) -> None:
-    if node.value not in ("", "~", "null", "Null", "NULL"):
-        raise _core_error(node, "null")
-
-
-def _construct_bool(loader: Any, node: Any) -> bool:
-    if node.value in ("true", "True", "TRUE"):
-        return True
-    if node.value in ("false", "False", "FALSE"):
-        return False
-    raise _core_error(node, "true or false")
-
-
-def _construct_int(loader: Any, node: Any) -> int | float:
-    text: str = node.value
-    if not _INT.match(text):
-        raise _core_error(node, "an integer")
-    try:
-        if text.startswith(("0o", "0x")):
-            number = int(text[2:], 8 if text[1] == "o" else 16)
-            # one Python could not print (over 4300 digits) is still a number, a huge one
-            return number if number.bit_length() < 14_000 else float("inf")
-        return int(text)
-    except ValueError:  # more digits than Python converts to int: still a number
-        return float(text)
-
-
-def _construct_float(loader: Any, node: Any) -> float:
-    text: str = node.value
-    if not _FLOAT.match(text) and not _INT.match(text):
-        raise _core_error(node, "a number")
-    if text.startswith(("0o", "0x")):
-        return float(_construct_int(loader, node))
-    if text.lstrip("-+").lower() == ".inf":
-        return float("-inf" if text.startswith("-") else "inf")
-    if text.lower() == ".nan":
-        return float("nan")
-    return float(text)
+    return construct
 
 
 def _yaml12(base: Any) -> Any:
     """A PyYAML SafeLoader class (pure or libyaml) resolving scalars by YAML 1.2."""
     loader: Any = type(f"Yaml12{base.__name__}", (base,), {"yaml_implicit_resolvers": {}})
-    for tag, pattern, first in _CORE_RESOLVERS:
+    for tag, pattern, first in CORE_RESOLVERS:
         loader.add_implicit_resolver(tag, re.compile(pattern), list(first))
-    for suffix, constructor in (
-        ("null", _construct_null),
-        ("bool", _construct_bool),
-        ("int", _construct_int),
-        ("float", _construct_float),
-    ):
-        loader.add_constructor(f"tag:yaml.org,2002:{suffix}", constructor)
+    for suffix, scalar in SCALARS.items():
+        loader.add_constructor(f"tag:yaml.org,2002:{suffix}", _constructor(scalar))
     return loader
 
 
@@ -110,46 +52,7 @@ Yaml12PureLoader: Any = _yaml12(yaml.SafeLoader)
 Yaml12CLoader: Any = _yaml12(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
 _Loader: Any = Yaml12CLoader or Yaml12PureLoader
 
-Key = str | int
 _DISCARD = "\x00duplicate:"  # a key no YAML text can spell unescaped
-PathT = tuple[Key, ...]
-
-
-class YamlError(Exception):
-    """The file could not be read as a YAML mapping; carries the place it went wrong."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-
-@dataclass
-class Document:
-    """A loaded YAML document and the marks of its keys and values, by path."""
-
-    file: str
-    data: Any = field(repr=False)  # a spec may hold a literal secret value
-    value_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[PathT, tuple[int, int]] = field(default_factory=dict)
-    # (path, line, column, message) of every duplicate key: reported, not fatal, so the
-    # rest of the file is still checked; the first value is the one kept
-    duplicates: list[tuple[PathT, int, int, str]] = field(default_factory=list)
-
-    def location(self, path: PathT, key: bool = False) -> Location:
-        """Where `path` was written: its key when asked and known, else its value, else
-        the nearest enclosing node that has a mark."""
-        probe = tuple(path)
-        while True:
-            marks = (self.key_marks, self.value_marks) if key else (self.value_marks,)
-            for table in marks:
-                if probe in table:
-                    line, col = table[probe]
-                    return Location(self.file, line, col)
-            if not probe:
-                return Location(self.file, 1, 1)
-            probe = probe[:-1]
 
 
 def _mark(event: Any) -> tuple[int, int]:
@@ -325,18 +228,6 @@ class _Builder:
             self.done = True
 
 
-def _decode(raw: bytes) -> str:
-    if b"\x00" in raw:
-        raise YamlError("not a text file (it contains NUL bytes)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise YamlError(f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", line, col) from None
-
-
 def parse(text: str, file: str) -> Document:
     """Build a Document from YAML text; raises YamlError with the place of the problem."""
     builder = _Builder(file)
@@ -376,4 +267,4 @@ def load(path: Path, display: str) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise YamlError(f"cannot read file: {exc.strerror or exc}") from None
-    return parse(_decode(raw), display)
+    return parse(decode_text(raw), display)
