@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 import click
 
 from drift import __version__
-from drift.cli.common import emit, epilog, output_failed, run_state, silence
+from drift.cli.common import epilog, output_failed, run_state, silence
 from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
 
@@ -30,12 +30,13 @@ class LazyGroup(click.Group):
     `drift --version` does not pay for httpx, asyncio or the emulator."""
 
     lazy: ClassVar[dict[str, str]] = {
-        "check": "drift.cli.live:check_command",
-        "baseline": "drift.cli.live:baseline_command",
-        "import": "drift.cli.live:import_command",
-        "compare": "drift.cli.offline:compare_command",
-        "schema": "drift.cli.offline:schema_command",
-        "report": "drift.cli.offline:report_group",
+        "validate": "drift.cli.validate:validate_command",
+        "check": "drift.cli.check:check_command",
+        "baseline": "drift.cli.baseline:baseline_command",
+        "import": "drift.cli.import_:import_command",
+        "compare": "drift.cli.compare:compare_command",
+        "schema": "drift.cli.schema:schema_command",
+        "report": "drift.cli.report:report_group",
         "emulator": "drift.cli.emulator:emulator_command",
     }
 
@@ -64,30 +65,6 @@ def cli(debug: bool) -> None:
     `drift validate` checks the YAML offline, `drift check` compares it with the live API.
     """
     run_state["debug"] = debug
-
-
-@cli.command("validate", epilog=epilog("drift validate specs/prod.yaml --format github"))
-@click.argument("paths", nargs=-1, metavar="[PATH]...")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    help="Output format [default: text; in GitHub Actions text plus github annotations].",
-)
-def validate_command(paths: tuple[str, ...], fmt: str | None) -> int:
-    """Check spec files or folders offline (default: specs/). Every problem is shown
-    as FILE:LINE:COL: PATH: message."""
-    from drift.reporters.validation import RENDERERS
-    from drift.spec.load import load_spec
-
-    spec, problems = load_spec(list(paths) or ["specs"])
-    if fmt is None and os.environ.get("GITHUB_ACTIONS") == "true":
-        # as `check` does there: the lines for the log, an annotation per problem for the
-        # pull request's diff, then the summary line once
-        emit("".join(f"{p}\n" for p in problems) + RENDERERS["github"](spec, problems))
-    else:
-        emit(RENDERERS[fmt or "text"](spec, problems))
-    return ExitCode.USAGE if problems else ExitCode.OK
 
 
 def _problem_lines(error: SpecError) -> list[str]:

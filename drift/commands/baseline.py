@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drift.errors import SpecError, UsageError
+from drift.errors import ExitCode, SpecError, UsageError
+from drift.fileio import check_output_path
 from drift.model.desired import IgnoreRule
 from drift.model.results import Report, Seen, Status
 from drift.spec.load import load_spec
@@ -126,3 +127,29 @@ def render_baseline(
         lines += _rule_lines(rule)
     skipped = len(report.results) - len(checked)
     return Baseline("\n".join(lines) + "\n", written, len(kept), skipped)
+
+
+def exit_code(report: Report) -> ExitCode:
+    """What the next `drift check` will still find: what a baseline cannot cover (records
+    not found, records that could not be checked) still fails it."""
+    statuses = {r.status for r in report.results}
+    if Status.NOT_FOUND in statuses:
+        return ExitCode.DRIFT
+    return ExitCode.INCOMPLETE if Status.ERROR in statuses else ExitCode.OK
+
+
+def last_day(today: datetime.date, until: datetime.date | None) -> datetime.date:
+    """The baseline's last day: --until, else 90 days from today; never in the past."""
+    day = until or today + datetime.timedelta(days=90)
+    if day < today:
+        raise UsageError(f"--until {day} is in the past")
+    return day
+
+
+def prepare(paths: Sequence[str], output: str | None) -> tuple[Path, list[IgnoreRule]]:
+    """Where the baseline goes and the rules already there; refused before any request
+    when the target cannot be written or is not a baseline drift wrote."""
+    target = default_output(paths, output)
+    check_output_path(target, "the baseline")
+    writable(target)
+    return target, previous_rules(target)

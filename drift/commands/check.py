@@ -7,13 +7,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from drift.errors import FetchError, Problem, SpecError
+from drift.errors import FetchError, Problem, SpecError, UsageError
 from drift.judge import ignore
+from drift.judge.select import Selection, choose
 from drift.judge.verdict import judge
 from drift.live.fetch import fetch_many
 from drift.live.normalize import ShapeError, embedded_auth, normalize_auth
 from drift.live.settings import FetchSettings
-from drift.model.desired import DesiredIntegration, IgnoreRule, canonical_id
+from drift.model.desired import DesiredIntegration, IgnoreRule, canonical_id, spec_digest
 from drift.model.live import Fetched, Target
 from drift.model.matchers import looks_sensitive
 from drift.model.results import ErrorInfo, IntegrationResult, Report, Status
@@ -21,6 +22,8 @@ from drift.secret import RUN, Redactor
 
 if TYPE_CHECKING:
     import httpx
+
+    from drift.spec.load import Spec
 
 
 def resolve_env(
@@ -160,3 +163,36 @@ def _without(redact: Redactor, result: IntegrationResult) -> IntegrationResult:
         for c in result.changes
     )
     return replace(result, changes=changes, error=error)
+
+
+def check_spec(
+    spec: Spec,
+    selection: Selection,
+    settings: FetchSettings,
+    environ: Mapping[str, str],
+    *,
+    on_done: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Report:
+    """Select and check a loaded spec: what `check` and `baseline` share. Everything that
+    can be wrong with the input is found before the first request."""
+    if not spec.integrations:
+        # nothing checked is not a pass: a gate on an empty folder must not go green
+        raise UsageError(
+            f"the spec ({', '.join(spec.files) or 'no files'}) declares no integrations; "
+            "nothing to check"
+        )
+    selected, shard = choose(spec.integrations, selection)
+    selected = resolve_env(selected, environ)
+    report = run_check(
+        selected,
+        settings,
+        on_done=on_done,
+        on_start=(lambda: on_start(len(selected))) if on_start else None,
+        declared=len(spec.integrations),
+        shared_rules=spec.ignores,
+        everything=spec.integrations,
+    )
+    report.shard = f"{shard[0]}/{shard[1]}" if shard else None
+    report.spec_digest = spec_digest(spec.integrations, spec.ignores)
+    return report

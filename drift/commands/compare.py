@@ -11,9 +11,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-from drift.errors import Location, SpecError
+from drift.errors import SpecError
 from drift.judge.diff import Difference, differences
 from drift.model.desired import (
     NOT_CHECKED,
@@ -23,48 +22,13 @@ from drift.model.desired import (
     rules_document,
 )
 from drift.model.results import Change
+from drift.model.review import Review, SpecChange
 from drift.spec import gitread, yamlload
 from drift.spec.load import Spec, build_spec, load_spec
 
 _EXTRA_RANK = {"fail": 0, "warn": 1, "ignore": 2}
 # how much a matcher accepts: fewer values is stricter
 _MATCHER_RANK = {"equals": 0, "sha256": 0, "env": 0, "absent": 0, "pattern": 1, "present": 2}
-
-
-@dataclass(frozen=True)
-class SpecChange:
-    """One integration added, removed, renamed or changed between two versions."""
-
-    name: str
-    kind: str  # added | removed | changed | renamed
-    ids: str
-    source: Location
-    changes: tuple[Change, ...] = ()
-    renamed_from: str | None = None
-
-    @property
-    def loosens(self) -> bool:
-        return any(c.loosening for c in self.changes)
-
-
-@dataclass
-class Review:
-    base: str
-    head: str
-    items: list[SpecChange]
-    rules: tuple[Change, ...] = ()  # top-level ignore rules added, removed or changed
-    counted: tuple[str, ...] = field(default=("added", "removed", "changed", "renamed"))
-
-    def counts(self) -> dict[str, int]:
-        out = {k: sum(1 for i in self.items if i.kind == k) for k in self.counted}
-        out["loosening"] = sum(1 for i in self.items for c in i.changes if c.loosening) + sum(
-            1 for c in self.rules if c.loosening
-        )
-        return out
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.items or self.rules)
 
 
 def load_side(side: str) -> Spec:

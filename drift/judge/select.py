@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
+from dataclasses import dataclass
 
 from drift.errors import UsageError
 from drift.model.desired import DesiredIntegration
@@ -52,3 +53,30 @@ def select(
         return not any(fnmatch.fnmatchcase(item.name, g) for g in exclude)
 
     return [item for item in items if keep(item)]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which declared integrations a run checks, as the selectors were given."""
+
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    shard: str | None = None  # "K/N"
+
+
+def choose(
+    items: list[DesiredIntegration], selection: Selection
+) -> tuple[list[DesiredIntegration], tuple[int, int] | None]:
+    """The integrations a run checks, and its shard. Selecting none of the declared
+    integrations is a usage error (a typo in a CI gate's --only must not turn into a
+    silent pass); an empty shard (more shards than integrations) is fine."""
+    shard = parse_shard(selection.shard) if selection.shard else None
+    selected = select(items, selection.only, selection.exclude, selection.tags)
+    if not selected and items:
+        raise UsageError(
+            f"--only/--exclude/--tag select none of the {len(items)} declared integrations"
+        )
+    if shard:
+        selected = select_shard(selected, shard)
+    return selected, shard

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ssl
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import httpx
 
-from drift.live.hosts import Proxy
+from drift.errors import UsageError
+from drift.live.hosts import DEFAULT_BASE_URL, Proxy, check_api_key, check_base_url, proxy_for
 from drift.live.retry import Clock, Sleep
 from drift.model.live import Fetched
 from drift.secret import Secret
@@ -70,3 +72,43 @@ def tls_context(base_url: str) -> ssl.SSLContext:
     if httpx.URL(base_url).scheme == "https":  # lower-cased, whatever the spelling
         return httpx.create_ssl_context()
     return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
+@dataclass(frozen=True)
+class ApiOptions:
+    """The API options of every command that talks to the API, as given."""
+
+    base_url: str | None = None
+    api_key_env: str = "SIGMAMIND_API_KEY"
+    timeout: float = 10.0
+    retries: int = 3
+    concurrency: int = 10
+    max_rps: float | None = None
+    deadline: float | None = None
+    max_response_bytes: int = MAX_RESPONSE_BYTES
+
+
+def settings_from(options: ApiOptions, environ: Mapping[str, str]) -> FetchSettings:
+    """FetchSettings from the API options and the environment (the key comes only from
+    there). Raises before any request when the URL or the key is unusable."""
+    # an empty value is a mistake (`--base-url "$UNSET"`), not a request for the default
+    if options.base_url is not None and not options.base_url.strip():
+        raise UsageError("--base-url is empty")
+    if not options.api_key_env.strip():
+        raise UsageError("--api-key-env is empty")
+    url = check_base_url(options.base_url or environ.get("SIGMAMIND_BASE_URL") or DEFAULT_BASE_URL)
+    proxy = proxy_for(url, environ)
+    key = environ.get(options.api_key_env, "")
+    check_api_key(key, options.api_key_env)
+    return FetchSettings(
+        base_url=url,
+        api_key=Secret(key),
+        api_key_env=options.api_key_env,
+        timeout=options.timeout,
+        retries=options.retries,
+        concurrency=options.concurrency,
+        max_rps=options.max_rps,
+        deadline=options.deadline,
+        max_response_bytes=options.max_response_bytes,
+        proxy=proxy,
+    )

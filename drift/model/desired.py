@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from drift.errors import Location
@@ -88,6 +88,15 @@ class DesiredIntegration:
                 if header.name.lower() == wanted.lower():
                     return header.source
         return self.source
+
+
+@dataclass
+class Spec:
+    """A whole loaded spec: its files, integrations (sorted by name) and top-level rules."""
+
+    files: list[str] = field(default_factory=list)
+    integrations: list[DesiredIntegration] = field(default_factory=list)
+    ignores: list[IgnoreRule] = field(default_factory=list)  # top-level rules, all files
 
 
 NOT_CHECKED = "(not checked)"

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from drift.errors import ExitCode, Location, printable
 from drift.model.desired import DesiredIntegration, IgnoreRule
-
-if TYPE_CHECKING:
-    from drift.commands.compare import Review
 
 
 class Status(str, enum.Enum):
@@ -109,7 +106,6 @@ class Report:
     results: list[IntegrationResult]
     stats: RunStats = field(default_factory=RunStats)
     declared: int | None = None  # integrations in the spec before selection
-    review: Review | None = None  # the spec review of `check --compare-base`, if asked
     stale_rules: list[IgnoreRule] = field(default_factory=list)
     shard: str | None = None  # "K/N" when the run was one shard of N
     spec_digest: str | None = None  # of the whole spec the run loaded (merge compares them)

@@ -1,8 +1,10 @@
-"""Reporters: one function per format, all behind one registry fed to `--format`.
+"""Reporters: one function per format and per thing rendered, all behind one registry that
+feeds every `--format` choice.
 
-A reporter takes the Report and RenderOptions and returns the whole output as text, so
-that a report is written whole or not at all. Adding a format touches one module and
-the registry below.
+Three things are rendered: a check `report` (a Report), a spec `review` (what `compare`
+and `check --compare-base` show) and the `problems` of `validate`. A renderer returns the
+whole output as text, so that a report is written whole or not at all. Adding a format
+touches its module and the table below.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from drift.model.results import Report
 
@@ -22,18 +25,43 @@ class RenderOptions:
 
 Reporter = Callable[[Report, RenderOptions], str]
 
-# name -> module; imported on first use so that start-up stays fast
-_MODULES = {
-    "text": "drift.reporters.text",
-    "json": "drift.reporters.jsonfmt",
-    "markdown": "drift.reporters.markdown",
-    "junit": "drift.reporters.junit",
-    "github": "drift.reporters.github",
+# what is rendered -> format -> "module:function"; imported on first use (fast start-up)
+_RENDERERS: dict[str, dict[str, str]] = {
+    "report": {
+        "text": "drift.reporters.text:render",
+        "json": "drift.reporters.jsonfmt:render",
+        "markdown": "drift.reporters.markdown:render",
+        "junit": "drift.reporters.junit:render",
+        "github": "drift.reporters.github:render",
+    },
+    "review": {
+        "text": "drift.reporters.review:render_text",
+        "json": "drift.reporters.review:render_json",
+        "markdown": "drift.reporters.review:render_markdown",
+    },
+    "problems": {
+        "text": "drift.reporters.validation:render_text",
+        "json": "drift.reporters.validation:render_json",
+        "github": "drift.reporters.validation:render_github",
+    },
 }
-FORMATS = tuple(_MODULES)
 
 
-def get_reporter(name: str) -> Reporter:
-    module = importlib.import_module(_MODULES[name])
-    render: Reporter = module.render
-    return render
+def formats(kind: str) -> tuple[str, ...]:
+    """The formats `kind` (report, review, problems) can be rendered in."""
+    return tuple(_RENDERERS[kind])
+
+
+def renderer(kind: str, fmt: str) -> Callable[..., str]:
+    module, _, name = _RENDERERS[kind][fmt].partition(":")
+    function: Callable[..., str] = getattr(importlib.import_module(module), name)
+    return function
+
+
+def get_reporter(fmt: str) -> Reporter:
+    """The renderer of a check report in `fmt`."""
+    function: Any = renderer("report", fmt)
+    return function  # type: ignore[no-any-return]
+
+
+FORMATS = formats("report")

@@ -83,10 +83,6 @@ def as_dict(report: Report) -> dict[str, Any]:
     doc["specDigest"] = report.spec_digest
     if report.partial:
         doc["partial"] = True
-    if report.review is not None:
-        from drift.reporters import review
-
-        doc["specChanges"] = review.as_dict(report.review)
     return doc
 
 

@@ -159,13 +159,7 @@ def _note(cut: _Cut, with_details: int) -> str:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    live = _render_live(report, options)
-    if report.review is None:
-        return live
-    from drift.reporters import review
-
-    # `check --compare-base`: the spec change first, then the live drift
-    return review.render_markdown(report.review) + "\n### Live drift\n\n" + live
+    return _render_live(report, options)
 
 
 def _render_live(report: Report, options: RenderOptions) -> str:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from drift import __version__
-from drift.commands.compare import Review, SpecChange
 from drift.errors import printable
 from drift.model.results import MARKS, Change
+from drift.model.review import Review, SpecChange
 from drift.reporters.escape import json_safe
 from drift.reporters.markdown import md
 from drift.reporters.text import quote
@@ -117,10 +116,3 @@ def render_markdown(review: Review) -> str:
     else:
         out.append("No changes to the desired state.")
     return "\n".join(out) + "\n"
-
-
-RENDERERS: dict[str, Callable[[Review], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "markdown": render_markdown,
-}

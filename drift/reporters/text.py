@@ -119,18 +119,7 @@ def block(result: IntegrationResult, paint: _Paint | None = None) -> list[str]:
 
 
 def render(report: Report, options: RenderOptions) -> str:
-    live = _render_live(report, options)
-    if report.review is None:
-        return live
-    from drift.reporters import review
-
-    # `check --compare-base`: what the change does to the spec, then the live drift
-    return (
-        "== This change to the spec ==\n"
-        + review.render_text(report.review)
-        + "\n== Live drift ==\n"
-        + live
-    )
+    return _render_live(report, options)
 
 
 def stale_line(rule: IgnoreRule) -> str:

@@ -6,7 +6,6 @@ a 10 MiB hostile spec must not print hundreds of thousands of lines."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from drift import __version__
 from drift.errors import ExitCode, Problem
@@ -80,10 +79,3 @@ def render_github(spec: Spec, problems: list[Problem]) -> str:
     ]
     shown = "".join(f"{line}\n" for line in lines)
     return shown + not_shown(problems) + summary(spec, problems) + "\n"
-
-
-RENDERERS: dict[str, Callable[[Spec, list[Problem]], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "github": render_github,
-}

@@ -7,92 +7,20 @@ import datetime
 import difflib
 import functools
 import gc
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from drift.errors import Location, Problem, SpecError
 from drift.model.desired import DesiredHeader, DesiredIntegration, IgnoreRule
+from drift.model.desired import Spec as Spec
 from drift.model.matchers import parse_matcher
 from drift.spec import yamlload
+from drift.spec.discover import SPEC_SUFFIXES as SPEC_SUFFIXES
+from drift.spec.discover import discover as discover
 from drift.spec.rules import clash_problems, semantic_problems, shape_problems
 from drift.spec.validate import dotted, schema_problems
 from drift.spec.yamlload import Document
-
-SPEC_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class Spec:
-    files: list[str] = field(default_factory=list)
-    integrations: list[DesiredIntegration] = field(default_factory=list)
-    ignores: list[IgnoreRule] = field(default_factory=list)  # top-level rules, all files
-
-
-def _display(path: Path) -> str:
-    return path.as_posix()
-
-
-def _folder_files(folder: Path, problems: list[Problem]) -> list[Path]:
-    """The spec files in a folder and its subfolders (not hidden ones, nor symlinked
-    folders). A spec file that cannot be read (a dangling symlink, no permission) or a
-    subfolder that cannot be listed is a problem: skipping it silently would leave its
-    integrations unchecked while the run passes."""
-    files: list[Path] = []
-
-    def unlistable(exc: OSError) -> None:
-        where = Path(exc.filename or folder)
-        problems.append(
-            Problem(Location(_display(where), 0, 0), "", f"cannot list this folder: {exc.strerror}")
-        )
-
-    for root, dirs, names in os.walk(folder, onerror=unlistable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            path = Path(root, name)
-            if name.startswith(".") or path.suffix not in SPEC_SUFFIXES:
-                continue
-            here = Location(_display(path), 0, 0)
-            if path.is_symlink() and not path.exists():
-                problems.append(Problem(here, "", "a symlink to a file that does not exist"))
-            elif not path.is_file():
-                problems.append(Problem(here, "", "not a regular file"))
-            elif not os.access(path, os.R_OK):
-                problems.append(Problem(here, "", "cannot read this file: permission denied"))
-            else:
-                files.append(path)
-    return sorted(files)
-
-
-def discover(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Problem]]:
-    """Expand files and folders into spec files, sorted; report paths that give none."""
-    found: list[tuple[Path, str]] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        here = Location(raw, 0, 0)
-        if path.is_dir():
-            before = len(problems)
-            files = _folder_files(path, problems)
-            if not files and len(problems) == before:
-                problems.append(Problem(here, "", "no *.yaml or *.yml files in this folder"))
-            found.extend((f, _display(f)) for f in files)
-        elif path.is_file():
-            found.append((path, _display(path)))
-        elif path.exists():
-            problems.append(Problem(here, "", "not a regular file or folder"))
-        else:
-            problems.append(Problem(here, "", "no such file or folder"))
-    seen: set[Path] = set()
-    unique = []
-    for item in found:
-        resolved = item[0].resolve()
-        if resolved not in seen:
-            seen.add(resolved)
-            unique.append(item)
-    return unique, problems
 
 
 def _headers(doc: Document, base: yamlload.PathT, raw: dict[str, Any]) -> dict[str, DesiredHeader]:

@@ -76,7 +76,11 @@ def test_json_data_file_loads(tmp_path: Path) -> None:
     ("name", "text", "message"),
     [
         ("data.txt", "{}", "unknown data file type '.txt'"),
-        ("data.yaml", "integrations: [\n", "data.yaml:2:1: YAML syntax error: did not find expected node content"),
+        (
+            "data.yaml",
+            "integrations: [\n",
+            "data.yaml:2:1: YAML syntax error: did not find expected node content",
+        ),
         ("data.json", "{\n  'x': 1}", "data.json:2:3: Expecting property name"),
         ("data.yaml", "- 1\n", "data: expected a mapping"),
         ("data.yaml", "", "data: expected a mapping"),

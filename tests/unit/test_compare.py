@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from drift.commands.compare import Review, compare, compare_base_view, compare_specs, load_side
+from drift.commands.compare import compare, compare_base_view, compare_specs, load_side
 from drift.errors import SpecError
+from drift.model.review import Review
 from drift.reporters.review import render_text
 from drift.spec import gitread
 from drift.spec.load import Spec, build_spec

@@ -1,0 +1,155 @@
+"""`drift check`: options in, the core's Report out to stdout and every --report file."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from drift.cli.common import color_wanted, emit, epilog, parse_reports, run_state
+from drift.cli.options import api_from, api_options, selection_from, selection_options
+from drift.errors import FetchError, UsageError
+from drift.judge.select import Selection
+from drift.live.settings import ApiOptions
+from drift.reporters import formats
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    paths: list[str]
+    fmt: str | None
+    reports: list[tuple[str, str]]
+    compare_base: str | None
+    verbose: bool
+    quiet: bool
+    api: ApiOptions
+    selection: Selection
+
+
+def started(count: int) -> None:
+    """With --debug: what start-up cost (interpreter, imports, the spec, the HTTP clients),
+    for `make bench` and for anyone wondering where the time goes."""
+    click.echo(
+        f"drift: debug: start-up done: {time.process_time():.3f} s CPU, clock "
+        f"{time.time():.6f}; checking {count} integrations",
+        err=True,
+    )
+
+
+def not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
+    """A .yaml report inside a spec folder would be read as a spec by the next run."""
+    from drift.spec.discover import SPEC_SUFFIXES
+
+    folders = [Path(p).resolve() for p in spec_paths if Path(p).is_dir()]
+    for path in outputs:
+        target = Path(path).resolve()
+        if target.suffix in SPEC_SUFFIXES and any(target.is_relative_to(f) for f in folders):
+            raise UsageError(f"--report {path} is inside a spec folder: the next run would read it")
+
+
+def execute(options: CheckOptions) -> int:
+    from drift.cli.progress import Progress
+    from drift.commands.check import check_spec
+    from drift.fileio import check_distinct
+    from drift.live.settings import settings_from
+    from drift.reporters.outputs import write_outputs
+    from drift.spec.discover import discover
+    from drift.spec.load import load_valid_spec
+
+    spec = load_valid_spec(options.paths)
+    outputs = [path for _, path in options.reports]
+    spec_files = [path for path, _ in discover(options.paths)[0]]
+    check_distinct(outputs, spec_files, "--report", "spec files being read")
+    not_in_spec_folders(outputs, options.paths)
+    review = None
+    if options.compare_base:
+        from drift.commands.compare import compare_base_view
+
+        review = compare_base_view(options.compare_base, options.paths, spec)
+    settings = settings_from(options.api, os.environ)
+    progress = Progress(len(spec.integrations), enabled=not options.quiet)
+    try:
+        report = check_spec(
+            spec,
+            options.selection,
+            settings,
+            os.environ,
+            on_done=progress.update,
+            on_start=started if run_state["debug"] else None,
+        )
+    finally:
+        progress.close()
+    # a run stopped early still writes every report (a nightly dashboard gets a result),
+    # then says why in one line
+    write_outputs(
+        report,
+        options.fmt,
+        options.reports,
+        verbose=options.verbose,
+        color=color_wanted(),
+        emit=emit,
+        review=review,
+    )
+    if report.stopped:
+        raise FetchError(report.stopped)
+    return int(report.exit_code)
+
+
+@click.command(
+    "check",
+    epilog=epilog(
+        "SIGMAMIND_API_KEY=... drift check specs/ --report json=drift.json --report junit=drift.xml"
+    ),
+)
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
+@api_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats("report")),
+    help="Report format on stdout [default: text].",
+)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT=PATH",
+    help="Also write a report in FORMAT to PATH (repeatable), from the same run.",
+)
+@click.option(
+    "--compare-base",
+    metavar="GIT_REF",
+    help="Also show what this change does to the spec against GIT_REF (offline).",
+)
+@selection_options
+@click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
+def check_command(
+    paths: tuple[str, ...],
+    fmt: str | None,
+    reports: tuple[str, ...],
+    compare_base: str | None,
+    verbose: bool,
+    quiet: bool,
+    **kwargs: Any,
+) -> int:
+    """Compare the spec (default: specs/) with the live SigmaMind auth records.
+
+    Exit 0 when everything is in sync, 1 on drift or a missing record, 3 when some
+    record could not be checked.
+    """
+    return execute(
+        CheckOptions(
+            paths=list(paths) or ["specs"],
+            fmt=fmt,
+            reports=parse_reports(reports),
+            compare_base=compare_base,
+            verbose=verbose,
+            quiet=quiet,
+            api=api_from(kwargs),
+            selection=selection_from(kwargs),
+        )
+    )
