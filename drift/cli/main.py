@@ -7,7 +7,6 @@ Heavy libraries (httpx, jsonschema, deepdiff) are imported inside the commands s
 from __future__ import annotations
 
 import errno
-import gc
 import importlib
 import io
 import os
@@ -23,6 +22,7 @@ from drift import __version__
 from drift.cli.common import epilog, output_failed, run_state, silence
 from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
+from drift.tuning import freeze_before_exit
 
 
 class LazyGroup(click.Group):
@@ -151,9 +151,7 @@ def main(argv: list[str] | None = None) -> None:
                 signal.signal(sig, handler)
     _tell(lines)
     if argv is None:
-        # the process ends now: spare the interpreter's closing full garbage collections
-        # over everything still alive (about 40 ms of CPU, bench/RESULTS.md)
-        gc.freeze()
+        freeze_before_exit()
     sys.exit(code)
 
 

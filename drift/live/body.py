@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import zlib
 
-from drift.live.settings import Unreadable
+from drift.live.settings import BODY_PREVIEW, Unreadable
+from drift.secret import Redactor, hide_credentials
 
 
 class Decoder:
@@ -65,3 +66,11 @@ class Decoder:
             return self._zlib.flush()
         except zlib.error:
             raise Unreadable("the response's compressed body is corrupt") from None
+
+
+def error_preview(body: bytes, redact: Redactor) -> str:
+    """The start of an error body, as one line: secrets go before it is cut, so that none
+    is shown in part."""
+    text = hide_credentials(redact(body.decode("utf-8", "replace")))
+    text = " ".join(text.split())
+    return text[:BODY_PREVIEW] + ("…" if len(text) > BODY_PREVIEW else "")

@@ -15,11 +15,10 @@ import httpx
 
 from drift import __version__
 from drift.errors import CredentialsError, Unreachable
-from drift.live.body import Decoder
+from drift.live.body import Decoder, error_preview
 from drift.live.failures import connect_cause, describe
 from drift.live.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.live.settings import (
-    BODY_PREVIEW,
     CONNECT_ERRORS,
     DEADLINE_REACHED,
     POOL_SIZE,
@@ -35,7 +34,7 @@ from drift.live.settings import (
 from drift.live.transport import Transport, deadline
 from drift.model.live import Fetched, Target
 from drift.model.results import RunStats
-from drift.secret import Redactor, hide_credentials
+from drift.secret import Redactor
 from drift.tuning import skip_sniffio_lookups
 
 
@@ -125,13 +124,6 @@ class Run:
     def error(self, message: str, status: int | None = None) -> Fetched:
         return Fetched("error", message=self.redact(message), http_status=status)
 
-    def preview(self, body: bytes) -> str:
-        """The start of an error body, as one line: secrets go before it is cut, so
-        that none is shown in part."""
-        text = hide_credentials(self.redact(body.decode("utf-8", "replace")))
-        text = " ".join(text.split())
-        return text[:BODY_PREVIEW] + ("…" if len(text) > BODY_PREVIEW else "")
-
     def remaining(self) -> float | None:
         return None if self.deadline_at is None else self.deadline_at - self.clock()
 
@@ -202,7 +194,7 @@ class Run:
         # a preview is a courtesy: what arrived before any trouble is enough
         with contextlib.suppress(httpx.TransportError, Overtime, Unreadable):
             self._read(response, PREVIEW_BYTES, ends, start)
-        preview = self.preview(bytes(start[:PREVIEW_BYTES]))
+        preview = error_preview(bytes(start[:PREVIEW_BYTES]), self.redact)
         failure = self.error(f"HTTP {status} {tries}" + (f": {preview}" if preview else ""), status)
         if not self.policy.should_retry_status(status):
             return Outcome(failure)

@@ -17,7 +17,7 @@ from drift.reporters import RenderOptions
 from drift.reporters.escape import gh_command, gh_data, gh_property
 
 # text.py has the wording of a change line; annotations use the same words
-from drift.reporters.text import change_line, ids, not_attempted_lines, stale_line
+from drift.reporters.wording import change_line, ids, not_attempted_lines, stale_line
 
 _TITLE = {
     Status.DRIFTED: "drifted",

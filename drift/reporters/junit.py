@@ -14,7 +14,7 @@ from drift.model.results import IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 
 # text.py has the wording of the change lines; JUnit shows the same lines, uncoloured
-from drift.reporters.text import block, changes_phrase
+from drift.reporters.wording import block, changes_phrase
 
 # Control characters other than tab, LF and CR, lone surrogates, U+FFFE and U+FFFF are
 # not allowed anywhere in an XML 1.0 document, not even escaped.

@@ -14,7 +14,7 @@ from drift.errors import ExitCode
 from drift.model.results import MARKS, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
 from drift.reporters.escape import visible
-from drift.reporters.text import (
+from drift.reporters.wording import (
     changes_phrase,
     ids,
     not_attempted_lines,

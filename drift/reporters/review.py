@@ -11,7 +11,7 @@ from drift.model.results import MARKS, Change
 from drift.model.review import Review, SpecChange
 from drift.reporters.escape import json_safe
 from drift.reporters.markdown import md
-from drift.reporters.text import quote
+from drift.reporters.wording import quote
 
 LOOSENS = "loosens the check"
 
