@@ -9,8 +9,8 @@ import json
 
 from drift import __version__
 from drift.errors import ExitCode, Problem
+from drift.model.desired import Spec
 from drift.reporters.escape import gh_command, json_safe
-from drift.spec.load import Spec
 
 
 def summary(spec: Spec, problems: list[Problem]) -> str:
