@@ -41,7 +41,7 @@ mutate: $(STAMP)
 # The differential verdict test with many more random examples than CI runs; a failure
 # prints how to reproduce it.
 verdicts-deep: $(STAMP)
-	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -W error -p no:cacheprovider tests/unit/test_verdict_model.py
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -W error -p no:cacheprovider tests/unit/judge/test_verdict_model.py
 
 clean:
 	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache dist build mutants

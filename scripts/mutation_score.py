@@ -3,7 +3,7 @@
     python scripts/mutation_score.py --run [--fresh] [MODULE...]   # what `make mutate` does
     python scripts/mutation_score.py [MODULE...]                   # tabulate mutants/ again
 
-MODULE is a name under drift/ (`matchers`, `diff`, ...); default: every core module.
+MODULE is a dotted name under drift/ (`judge.diff`, or just `diff`); default: every core module.
 Figures per module are kept in mutation/results.json, so a run over some modules keeps the
 figures of the others; the table between the markers of RESULTS.md is written from it and
 the rest of that file (the notes on surviving mutants) is left as it is.
@@ -31,16 +31,22 @@ MUTANTS = ROOT / "mutants"
 RESULTS_JSON = ROOT / "mutation" / "results.json"
 RESULTS_MD = ROOT / "mutation" / "RESULTS.md"
 CORE = [
-    "diff",
-    "matchers",
-    "ignore",
-    "normalize",
-    "select",
-    "merge",
-    "baseline",
-    "compare",
-    "importer",
+    "judge.diff",
+    "model.matchers",
+    "judge.ignore",
+    "live.normalize",
+    "judge.select",
+    "commands.merge",
+    "commands.baseline",
+    "commands.compare",
+    "commands.importer",
 ]
+# `make mutate MUTATE_MODULES="diff ignore"`: the last part of a name is enough
+SHORT = {name.rpartition(".")[2]: name for name in CORE}
+
+
+def source(module: str) -> str:
+    return f"drift/{module.replace('.', '/')}.py"
 START = "<!-- mutation table: written by scripts/mutation_score.py -->"
 END = "<!-- end of mutation table -->"
 COLUMNS = ["killed", "survived", "timeout", "no tests", "other"]
@@ -156,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None, help="mutmut --max-children")
     parser.add_argument("--note", default="", help="how this run differs, kept with the figures")
     args = parser.parse_args(argv)
-    modules = args.modules or CORE
+    modules = [SHORT.get(m, m) for m in args.modules] or CORE
     unknown = sorted(set(modules) - set(CORE))
     if unknown:
         parser.error(f"not a core module: {', '.join(unknown)} (choose from {', '.join(CORE)})")
@@ -172,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         row["measured"] = f"{today}, {os.cpu_count()} cores, tests: tests/unit{note}"
         results[module] = row
         score = "—" if row["score"] is None else f"{row['score']:.1f} %"
-        print(f"drift/{module}.py: {row['killed']} killed of {row['mutants']}, score {score}")
+        print(f"{source(module)}: {row['killed']} killed of {row['mutants']}, score {score}")
     RESULTS_JSON.parent.mkdir(exist_ok=True)
     RESULTS_JSON.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", "utf-8")
     write_markdown(results)

@@ -20,7 +20,7 @@ from drift.model.results import Change, Seen
 from drift.secret import fingerprint
 
 # Every deepdiff option that changes what it reports, set on purpose rather than left to the
-# installed version's defaults; tests/unit/test_diff.py holds one test per option that can
+# installed version's defaults; tests/unit/judge/test_diff.py holds one test per option that can
 # matter for drift's documents (mappings of strings).
 DEEPDIFF_OPTIONS: dict[str, Any] = {
     "view": "tree",

@@ -32,7 +32,7 @@ from drift.emulator import Emulator, load_data
 
 CASES = Path(__file__).parent / "cases"
 SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "schemas" / "report.schema.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[3] / "schemas" / "report.schema.json").read_text(encoding="utf-8")
 )
 UPDATE = os.environ.get("DRIFT_UPDATE_GOLDEN") == "1"
 OTHER_FORMATS = ("markdown", "junit", "github")
@@ -64,7 +64,7 @@ def _normalized_json(text: str) -> dict[str, Any]:
     assert doc["tool"]["version"] == __version__
     doc["baseUrl"] = "EMULATOR"
     doc["tool"]["version"] = "VERSION"
-    # a digest of the spec: its form is checked here, its value in tests/unit/test_desired.py
+    # a digest of the spec: its form is checked here, its value in tests/unit/model/test_desired.py
     assert re.fullmatch(r"[0-9a-f]{64}", doc["specDigest"])
     doc["specDigest"] = "DIGEST"
     return doc

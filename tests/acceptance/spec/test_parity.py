@@ -20,7 +20,7 @@ import pytest
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = ROOT / "schemas" / "spec.schema.json"
 CORPUS = Path(__file__).parent / "parity"
 FILES = sorted(CORPUS.glob("*.yaml"))

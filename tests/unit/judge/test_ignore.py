@@ -17,7 +17,7 @@ from drift.model.results import Change, Seen
 
 HERE = Location("s.yaml", 3, 5)
 TODAY = datetime.date(2026, 11, 29)
-README = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
 
 
 def _rule(path: str, **kw: object) -> IgnoreRule:

@@ -13,7 +13,7 @@ from drift.commands.importer import modeline
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = ROOT / "schemas" / "spec.schema.json"
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)\n")
 

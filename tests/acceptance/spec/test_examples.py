@@ -13,7 +13,7 @@ import pytest
 
 RunCli = Callable[[list[str]], tuple[int, str, str]]  # the run_cli fixture (conftest.py)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted(p for p in (ROOT / "specs").rglob("*") if p.suffix in (".yaml", ".yml"))
 SCHEMAS = {
     "spec": ROOT / "schemas" / "spec.schema.json",

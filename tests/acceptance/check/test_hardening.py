@@ -20,7 +20,7 @@ from drift.secret import Secret
 
 Run = Callable[[list[str]], tuple[int, str, str]]
 Make = Callable[..., Emulator]
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

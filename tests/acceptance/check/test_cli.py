@@ -14,7 +14,7 @@ from drift.emulator import DEMO_DATA_PATH, Emulator
 
 Run = Callable[[list[str]], tuple[int, str, str]]
 Make = Callable[..., Emulator]
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).parents[3]
 
 SPEC = """\
 version: 1

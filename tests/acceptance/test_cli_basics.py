@@ -152,7 +152,7 @@ def test_python_dash_m_drift_works() -> None:
     import sys
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-m", "drift", "--version"],
         cwd=root,

@@ -14,7 +14,7 @@ import pytest
 from drift.schemas import _regex, ecma_anchors
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[2] / "schemas" / "spec.schema.json").read_text("utf-8")
+    (Path(__file__).resolve().parents[3] / "schemas" / "spec.schema.json").read_text("utf-8")
 )
 
 
