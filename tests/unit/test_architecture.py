@@ -23,7 +23,8 @@ LAYERS: dict[str, set[str]] = {
     "reporters": {"base", "model", "schemas"},
     "commands": {"base", "model", "schemas", "spec", "live", "judge", "reporters"},
     "emulator": {"base", "spec"},
-    "cli": {"base", "model", "schemas", "spec", "live", "judge", "reporters", "commands", "emulator"},
+    "cli": {"base", "model", "schemas", "spec", "live", "judge", "reporters", "commands"}
+    | {"emulator"},
     "main": {"cli"},
 }
 # third-party library -> the modules (or package prefixes, ending in ".") that may import it

@@ -218,7 +218,7 @@ def test_a_changed_auth_type_does_not_loosen() -> None:
 
 
 # -- a side read from git: git itself is faked here (the acceptance tests in
-# tests/acceptance/check/test_cli.py run the real thing in a temporary repository) -----------------------
+# tests/acceptance/check/test_cli.py run the real thing in a temporary repository) ----
 
 
 class _FakeGit:
