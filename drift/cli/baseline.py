@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from drift.cli.check import started
-from drift.cli.common import epilog, run_state
+from drift.cli.check import run_checked
+from drift.cli.common import epilog
 from drift.cli.options import api_from, api_options, selection_from, selection_options
 from drift.errors import FetchError
 from drift.judge.select import Selection
@@ -29,30 +28,15 @@ class BaselineOptions:
 
 
 def execute(options: BaselineOptions) -> int:
-    from drift.cli.progress import Progress
     from drift.commands.baseline import exit_code, last_day, prepare, render_baseline
-    from drift.commands.check import check_spec
     from drift.fileio import write_atomic
-    from drift.live.settings import settings_from
     from drift.spec.load import load_valid_spec
 
     target, previous = prepare(options.paths, options.output)
     today = datetime.date.today()
     until = last_day(today, options.until)
     spec = load_valid_spec(options.paths, target)
-    settings = settings_from(options.api, os.environ)
-    progress = Progress(len(spec.integrations), enabled=not options.quiet)
-    try:
-        report = check_spec(
-            spec,
-            options.selection,
-            settings,
-            os.environ,
-            on_done=progress.update,
-            on_start=started if run_state["debug"] else None,
-        )
-    finally:
-        progress.close()
+    report = run_checked(spec, options.selection, options.api, options.quiet)
     if report.stopped:
         raise FetchError(report.stopped)  # a stopped run is no basis for a baseline
     baseline = render_baseline(report, today, until, previous)

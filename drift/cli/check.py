@@ -6,7 +6,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,10 @@ from drift.errors import FetchError, UsageError
 from drift.judge.select import Selection
 from drift.live.settings import ApiOptions
 from drift.reporters import formats
+
+if TYPE_CHECKING:
+    from drift.model.desired import Spec
+    from drift.model.results import Report
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,30 @@ def not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
             raise UsageError(f"--report {path} is inside a spec folder: the next run would read it")
 
 
-def execute(options: CheckOptions) -> int:
+def run_checked(spec: Spec, selection: Selection, api: ApiOptions, quiet: bool) -> Report:
+    """The check of a loaded spec, with the progress line on a terminal: what `check` and
+    `baseline` share."""
     from drift.cli.progress import Progress
     from drift.commands.check import check_spec
-    from drift.fileio import check_distinct
     from drift.live.settings import settings_from
+
+    settings = settings_from(api, os.environ)
+    progress = Progress(len(spec.integrations), enabled=not quiet)
+    try:
+        return check_spec(
+            spec,
+            selection,
+            settings,
+            os.environ,
+            on_done=progress.update,
+            on_start=started if run_state["debug"] else None,
+        )
+    finally:
+        progress.close()
+
+
+def execute(options: CheckOptions) -> int:
+    from drift.fileio import check_distinct
     from drift.reporters.outputs import write_outputs
     from drift.spec.discover import discover
     from drift.spec.load import load_valid_spec
@@ -70,19 +93,7 @@ def execute(options: CheckOptions) -> int:
         from drift.commands.compare import compare_base_view
 
         review = compare_base_view(options.compare_base, options.paths, spec)
-    settings = settings_from(options.api, os.environ)
-    progress = Progress(len(spec.integrations), enabled=not options.quiet)
-    try:
-        report = check_spec(
-            spec,
-            options.selection,
-            settings,
-            os.environ,
-            on_done=progress.update,
-            on_start=started if run_state["debug"] else None,
-        )
-    finally:
-        progress.close()
+    report = run_checked(spec, options.selection, options.api, options.quiet)
     # a run stopped early still writes every report (a nightly dashboard gets a result),
     # then says why in one line
     write_outputs(
