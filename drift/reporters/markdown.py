@@ -2,8 +2,8 @@
 
 A headline, one table row per integration that needs attention, then a <details> block
 with the changes of each drifted one. Everything that comes from a spec or the API is
-HTML-escaped rather than put in code spans (a backtick in a value would end the span),
-and the output is capped below GitHub's 65,536-character comment limit.
+shown as code (codespan.py), so it can neither mention, link nor inject markup, and the
+output is capped below GitHub's 65,536-character comment limit.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drift.errors import ExitCode
-from drift.model.results import MARKS, Change, IntegrationResult, Report, Status
+from drift.model.results import MARKS, NOT_ATTEMPTED, Change, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions
+from drift.reporters.codespan import code_span, html_code
 from drift.reporters.escape import visible
 from drift.reporters.wording import (
     changes_phrase,
     ids,
-    not_attempted_lines,
     quote,
     stale_line,
     stats_line,
@@ -45,15 +45,16 @@ _C0 = "".join(map(chr, [*range(32), 127]))  # the table above handles these
 
 
 def md(text: str) -> str:
-    """Text safe anywhere in the output: in a table cell, a list, or an HTML block.
-    Other characters that are not printable (C1 controls, bidi overrides, U+2028) become
-    visible escapes first: an entity for a bidi override would still reorder the comment."""
+    """Fixed text made safe anywhere in the output: in a table cell, a list, or an HTML
+    block. Other characters that are not printable (C1 controls, bidi overrides, U+2028)
+    become visible escapes first: an entity for a bidi override would still reorder the
+    comment. Live text goes through cell() or code_span() instead."""
     return visible(text.replace("\r\n", "\n"), keep=_C0).translate(_ESCAPES)
 
 
-def code(text: str) -> str:
-    """A user value in an HTML <code> element: monospace, and no @mention or autolink."""
-    return f"<code>{md(text)}</code>"
+def cell(text: str) -> str:
+    """Live text in a table cell."""
+    return code_span(text, in_table=True)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -62,34 +63,35 @@ def _clip(text: str, limit: int) -> str:
 
 def _row(result: IntegrationResult) -> str:
     if result.error is not None:
-        what = code(_clip(result.error.message, _CELL_CHARS))
+        what = cell(_clip(result.error.message, _CELL_CHARS))
     else:
         what = changes_phrase(result.changes)
     cells = (
-        md(result.name),
+        cell(result.name),
         result.status.label,
-        md(ids(result)),
-        md(result.desired.source.short),
+        cell(ids(result)),
+        cell(result.desired.source.short),
         what,
     )
     return f"| {' | '.join(cells)} |\n"
 
 
 def _change_row(change: Change) -> str:
-    expected = "(absent)" if change.kind == "added" else code(quote(change.expected))
-    actual = "(absent)" if change.kind == "removed" else code(quote(change.actual))
+    expected = "(absent)" if change.kind == "added" else cell(quote(change.expected))
+    actual = "(absent)" if change.kind == "removed" else cell(quote(change.actual))
     if change.note:
-        actual += f" ({md(change.note)})"
+        actual += f" ({cell(change.note)})"
     if change.disposition == "warning":
         actual += " (warning: extra header, exit code unaffected)"
-    return f"| {md(MARKS[change.kind])} | {code(change.path)} | {expected} | {actual} |\n"
+    return f"| {md(MARKS[change.kind])} | {cell(change.path)} | {expected} | {actual} |\n"
 
 
 def _details(result: IntegrationResult) -> str:
     """The changes, or an error message too long for its table cell; "" when neither."""
     if not result.changes and (result.error is None or len(result.error.message) <= _CELL_CHARS):
         return ""
-    summary = f"{md(result.name)}: {result.status.label}"
+    # the summary line is HTML (markdown is not read there): an escaped <code> element
+    summary = f"{html_code(result.name)}: {result.status.label}"
     parts = []
     if result.changes:
         summary += f", {changes_phrase(result.changes)}"
@@ -97,7 +99,7 @@ def _details(result: IntegrationResult) -> str:
         parts.extend(_change_row(c) for c in result.changes)
         parts.append("\n")
     if result.error is not None:
-        parts.append(f"Error: {code(result.error.message)}\n\n")
+        parts.append(f"Error: {code_span(result.error.message)}\n\n")
     return f"<details><summary>{summary}</summary>\n\n{''.join(parts)}</details>\n\n"
 
 
@@ -111,7 +113,8 @@ def _in_sync(results: list[IntegrationResult], verbose: bool, cut: bool = False)
             f"{len(results)} in sync with no differences (run with `--verbose` to list them).\n\n"
         )
     items = "".join(
-        f"- {md(r.name)} ({md(ids(r))}, {md(r.desired.source.short)})\n" for r in results
+        f"- {code_span(r.name)} ({code_span(ids(r))}, {code_span(r.desired.source.short)})\n"
+        for r in results
     )
     summary = f"{len(results)} in sync with no differences"
     return f"<details><summary>{summary}</summary>\n\n{items}\n</details>\n\n"
@@ -120,7 +123,7 @@ def _in_sync(results: list[IntegrationResult], verbose: bool, cut: bool = False)
 def _stale(report: Report) -> str:
     if not report.stale_rules:
         return ""
-    items = "".join(f"- {code(stale_line(rule))}\n" for rule in report.stale_rules)
+    items = "".join(f"- {code_span(stale_line(rule))}\n" for rule in report.stale_rules)
     return (
         f"**{len(report.stale_rules)} stale ignore rules** matched nothing in this run; "
         f"they can be deleted:\n\n{items}\n"
@@ -169,7 +172,7 @@ def _render_live(report: Report, options: RenderOptions) -> str:
     in_sync = [r for r in shown if r.status is Status.IN_SYNC and not r.changes]
     head = (
         f"### drift: {_HEADLINE[report.exit_code]} — {summary_line(report)}\n\n"
-        f"Checked against {code(_clip(report.base_url, _URL_CHARS))}.\n\n"
+        f"Checked against {code_span(_clip(report.base_url, _URL_CHARS))}.\n\n"
     )
     table_head = (
         "| Integration | Status | IDs | Declared at | Changes or error |\n"
@@ -179,8 +182,10 @@ def _render_live(report: Report, options: RenderOptions) -> str:
     )
     rows = [_row(r) for r in flagged]
     details = [d for d in map(_details, flagged) if d]
-    tail = "".join(f"{md(line)}\n\n" for line in not_attempted_lines(skipped))
-    tail += _stale(report) + "".join(f"> {md(hint)}\n\n" for hint in report.hints())
+    tail = "".join(
+        f"{NOT_ATTEMPTED} ({count}): {code_span(reason)}\n\n" for reason, count in skipped.items()
+    )
+    tail += _stale(report) + "".join(f"> {code_span(hint)}\n\n" for hint in report.hints())
     tail += f"{stats_line(report)}\n"
     in_sync_text = _in_sync(in_sync, options.verbose)
 

@@ -9,8 +9,8 @@ from drift import __version__
 from drift.errors import printable
 from drift.model.results import MARKS, Change
 from drift.model.review import Review, SpecChange
+from drift.reporters.codespan import code_span
 from drift.reporters.escape import json_safe
-from drift.reporters.markdown import md
 from drift.reporters.wording import quote
 
 LOOSENS = "loosens the check"
@@ -92,26 +92,35 @@ def render_json(review: Review) -> str:
     return json_safe(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
-def _md(value: Any) -> str:
-    # the same escaping as the check report's markdown: no table break, HTML or emphasis
-    return md("(none)" if value is None else str(value))
+def _cell(value: Any) -> str:
+    # as in the check report's markdown: live text is code, so it cannot break the table,
+    # mention, link or inject HTML
+    return "(none)" if value is None else code_span(str(value), in_table=True)
+
+
+def _what_cell(item: SpecChange) -> str:
+    if item.renamed_from:
+        return f"(renamed from {_cell(item.renamed_from)})"
+    return f"({item.kind})"
 
 
 def render_markdown(review: Review) -> str:
     out = [f"### This change to the spec: {summary_line(review)}", ""]
     if review.changed:
         out += ["| | integration | field | before | after |", "|---|---|---|---|---|"]
-        rows = [(item.name, item.kind, _what(item), item.changes) for item in review.items]
+        rows = [
+            (_cell(item.name), item.kind, _what_cell(item), item.changes) for item in review.items
+        ]
         if review.rules:
-            rows.append(("(top-level ignore rules)", "changed", "changed", review.rules))
+            rows.append(("(top-level ignore rules)", "changed", "(changed)", review.rules))
         for name, kind, what, changes in rows:
             if not changes or kind == "renamed":
-                out.append(f"| {MARKS[kind]} | {_md(name)} | ({_md(what)}) | | |")
+                out.append(f"| {MARKS[kind]} | {name} | {what} | | |")
             for change in changes:
                 loosens = f" **({LOOSENS})**" if change.loosening else ""
                 out.append(
-                    f"| {MARKS[change.kind]} | {_md(name)} | {_md(change.path)}{loosens} "
-                    f"| {_md(change.expected)} | {_md(change.actual)} |"
+                    f"| {MARKS[change.kind]} | {name} | {_cell(change.path)}{loosens} "
+                    f"| {_cell(change.expected)} | {_cell(change.actual)} |"
                 )
     else:
         out.append("No changes to the desired state.")

@@ -1,16 +1,35 @@
+"""The JUnit report: counts, escaping, and conformance with junit-10.xsd.
+
+tests/reporters/junit-10.xsd is the JUnit schema of the Jenkins xUnit plugin,
+src/main/resources/org/jenkinsci/plugins/xunit/types/model/xsd/junit-10.xsd in
+github.com/jenkinsci/xunit-plugin (commit 031e285ef3b60dee7aaf36e9096d7dcd95ffae83, MIT
+licence in its header), unchanged. pytest validates its xunit2 output against its own copy
+(testing/example_scripts/junit-10.xsd), which differs only in allowing a `version` on
+`testsuite` and fewer decimals in `time`.
+"""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+import xmlschema
 from reporter_samples import drifted, future_change_report, integration
 
 from drift.errors import Location
 from drift.model.results import Change, ErrorInfo, IntegrationResult, Report, Status
 from drift.reporters import RenderOptions, get_reporter
-from drift.reporters.junit import clean, render
+from drift.reporters.junit import classname, clean, render
 
-GOLDEN = Path(__file__).parent / "golden"
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden"
+CASES = sorted((HERE.parents[1] / "acceptance" / "check" / "cases").glob("*/expected.xml"))
+
+
+@pytest.fixture(scope="module")
+def schema() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(HERE / "junit-10.xsd")
 
 
 def test_golden(sample: Report) -> None:
@@ -21,8 +40,8 @@ def test_registered_as_junit(sample: Report) -> None:
     assert get_reporter("junit")(sample, RenderOptions()) == render(sample, RenderOptions())
 
 
-def _counts(element: ET.Element) -> tuple[int, int, int, int]:
-    return tuple(int(element.attrib[k]) for k in ("tests", "failures", "errors", "skipped"))  # type: ignore[return-value]
+def _counts(element: ET.Element) -> tuple[int, int, int]:
+    return tuple(int(element.attrib[k]) for k in ("tests", "failures", "errors"))  # type: ignore[return-value]
 
 
 def test_counts_agree_with_testcases(sample: Report) -> None:
@@ -30,7 +49,9 @@ def test_counts_agree_with_testcases(sample: Report) -> None:
     assert root.tag == "testsuites"
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert _counts(root) == _counts(suite) == (5, 2, 1, 0)
+    assert _counts(root) == _counts(suite) == (5, 2, 1)
+    assert "skipped" not in root.attrib  # junit-10.xsd has none on testsuites
+    assert suite.attrib["skipped"] == "0"
     assert len(cases) == 5
     assert len(suite.findall("testcase/failure")) == 2
     assert len(suite.findall("testcase/error")) == 1
@@ -50,12 +71,9 @@ def test_counts_agree_with_testcases(sample: Report) -> None:
     error = by_name["weather_feed"].find("error")
     assert error is not None
     assert error.attrib["type"] == "error"
-    assert by_name["weather_feed"].attrib == {
-        "classname": "specs/platform.yaml",
-        "name": "weather_feed",
-        "file": "specs/platform.yaml",
-        "line": "9",
-    }
+    # no file/line attributes (not in junit-10.xsd): the spec line is in the text
+    assert by_name["weather_feed"].attrib == {"classname": "drift.platform", "name": "weather_feed"}
+    assert "specs/platform.yaml:9)" in (error.text or "")
 
 
 def test_special_characters_are_escaped_and_illegal_ones_removed() -> None:
@@ -70,13 +88,13 @@ def test_special_characters_are_escaped_and_illegal_ones_removed() -> None:
     root = ET.fromstring(text)
     suite = root.find("testsuite")
     assert suite is not None
-    assert _counts(suite) == (2, 1, 1, 0)
+    assert _counts(suite) == (2, 1, 1)
     prop = suite.find("properties/property")
     assert prop is not None
     assert prop.attrib == {"name": "baseUrl", "value": "https://x?a=1&b=<2>"}
     case = suite.find("testcase[@name='n']")
     assert case is not None
-    assert case.attrib["classname"] == "specs/<&>.yaml"
+    assert case.attrib["classname"] == "drift.<&>"
     failure = case.find("failure")
     assert failure is not None
     # values are quoted as in the text report, which already escapes every character
@@ -94,7 +112,7 @@ def test_clean_keeps_tab_newline_and_text() -> None:
 
 def test_extra_change_attributes_do_not_matter() -> None:
     root = ET.fromstring(render(future_change_report(), RenderOptions()))
-    assert _counts(root) == (1, 1, 0, 0)
+    assert _counts(root) == (1, 1, 0)
 
 
 def test_many_results_count() -> None:
@@ -102,10 +120,8 @@ def test_many_results_count() -> None:
         IntegrationResult(integration(f"s{i}", line=0), Status.IN_SYNC) for i in range(20)
     ]
     root = ET.fromstring(render(Report("https://x", results), RenderOptions()))
-    assert _counts(root) == (50, 30, 0, 0)
+    assert _counts(root) == (50, 30, 0)
     assert len(root.findall("testsuite/testcase")) == 50
-    # line 0 means "the whole file": no line attribute then
-    assert "line" not in root.findall("testsuite/testcase")[-1].attrib
     assert Location("f", 0, 0).short == "f"
 
 
@@ -123,3 +139,40 @@ def test_failure_message_counts_only_drift() -> None:
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None
     assert failure.attrib["message"] == "drifted: 1 change, 1 ignored"
+
+
+def test_classname_is_dotted_for_grouping() -> None:
+    assert classname("specs/platform.yaml") == "drift.platform"
+    assert classname("team/prod.v2.yml") == "drift.prod_v2"  # one level under drift
+    assert classname("/abs/path/a.yaml") == "drift.a"
+    assert classname("") == "drift.spec"
+
+
+def test_sample_is_valid_junit_10(sample: Report, schema: xmlschema.XMLSchema) -> None:
+    schema.validate(render(sample, RenderOptions()))
+    schema.validate((GOLDEN / "sample.xml").read_text(encoding="utf-8"))
+
+
+def test_hostile_and_large_reports_are_valid_junit_10(schema: xmlschema.XMLSchema) -> None:
+    nasty = "a<b>&\"c' ]]> \x00\x1b\ufffe end"
+    item = integration(nasty, f"specs/{nasty}.yaml")
+    change = Change("changed", "/authType", nasty, "x\ny", item.auth_type_source, note=nasty)
+    results = [
+        IntegrationResult(item, Status.DRIFTED, (change,)),
+        IntegrationResult(integration("e"), Status.ERROR, error=ErrorInfo(nasty)),
+        IntegrationResult(integration("s"), Status.IN_SYNC),
+        *(drifted(f"d{i}") for i in range(20)),
+    ]
+    schema.validate(render(Report(f"https://x?{nasty}", results), RenderOptions()))
+    schema.validate(render(Report("https://x", []), RenderOptions()))
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.parent.name)
+def test_check_case_golden_files_are_valid_junit_10(
+    path: Path, schema: xmlschema.XMLSchema
+) -> None:
+    schema.validate(path.read_text(encoding="utf-8"))
+
+
+def test_cases_were_found() -> None:
+    assert len(CASES) > 20
