@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from drift import ignore
+from drift.clock import live_timestamp, stamp, utc_now
 from drift.desired import DesiredIntegration, IgnoreRule, canonical_id
 from drift.diff import diff
 from drift.errors import FetchError, Problem, SpecError
@@ -107,13 +108,15 @@ def judge(
             Status.ERROR,
             error=ErrorInfo(f"unexpected response shape: {exc}", fetched.http_status),
         )
+    updated_at = live_timestamp(live.updated_at)
     mismatch = _id_mismatch(item, live.integration_id, live.auth_id)
     if mismatch:
         return IntegrationResult(item, Status.ERROR, error=ErrorInfo(mismatch, fetched.http_status))
     rules = (shared or ignore.SharedRules()).rules_for(item.name, item.ignores)
     changes = ignore.apply(diff(item, live), rules, today or datetime.date.today(), used)
     drifted = any(change.counts for change in changes)
-    return IntegrationResult(item, Status.DRIFTED if drifted else Status.IN_SYNC, changes)
+    status = Status.DRIFTED if drifted else Status.IN_SYNC
+    return IntegrationResult(item, status, changes, updated_at=updated_at)
 
 
 def run_check(
@@ -127,11 +130,13 @@ def run_check(
     shared_rules: Sequence[IgnoreRule] = (),
     today: datetime.date | None = None,
     everything: Sequence[DesiredIntegration] | None = None,
+    clock: Callable[[], datetime.datetime] = utc_now,
 ) -> Report:
     """Fetch, normalize and diff every integration; one record's failure never hides
     the others. A run stopped early (a rejected key, an API that cannot be reached) still
     gives a Report, with `stopped` saying why. `everything` is the whole declared spec
-    (default: `integrations`), which says what rules may cover."""
+    (default: `integrations`), which says what rules may cover. `clock` dates the report."""
+    generated_at = stamp(clock())
     stopped = None
     try:
         fetched, stats = fetch_many(
@@ -166,6 +171,7 @@ def run_check(
             everything if everything is not None else integrations, shared_rules, checked, used
         ),
         stopped=stopped,
+        generated_at=generated_at,
     )
 
 
@@ -216,4 +222,5 @@ def _without(redact: Redactor, result: IntegrationResult) -> IntegrationResult:
         )
         for c in result.changes
     )
-    return replace(result, changes=changes, error=error)
+    updated_at = result.updated_at and live_timestamp(redact(result.updated_at))
+    return replace(result, changes=changes, error=error, updated_at=updated_at)

@@ -25,7 +25,8 @@ Exit codes (the same for every command):
   143  terminated (SIGTERM)
 """
 
-run_state: dict[str, bool] = {"debug": False}
+# per run, set by the group's options: --debug (bool) and --color (auto|always|never)
+run_state: dict[str, Any] = {"debug": False, "color": "auto"}
 
 
 def epilog(example: str) -> str:
@@ -63,9 +64,10 @@ def output_failed(stream: TextIO, reason: str) -> OutputError:
 
 
 def color_wanted() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set to something (no-color.org: an
-    empty NO_COLOR does not count)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Whether stdout's text report is coloured: --color, NO_COLOR, FORCE_COLOR, a TTY."""
+    from drift.color import color_wanted as wanted
+
+    return wanted(str(run_state["color"]), os.environ, sys.stdout.isatty())
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from drift.cli_changed import changed_names, changed_since_option, nothing_changed
 from drift.cli_common import (
     api_options,
     color_wanted,
@@ -63,10 +64,12 @@ def _selection(func: Any) -> Any:
     return func
 
 
-def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
+def _run(spec: Spec, kwargs: dict[str, Any], changed: set[str] | None = None) -> Report | None:
     """Select and check: the part `check` and `baseline` share. Everything that can be
-    wrong with the input is found before the first request."""
+    wrong with the input is found before the first request. `changed`: the names
+    `--changed-since` lets through; None when none of them is selected."""
     from drift.check import resolve_env, run_check
+    from drift.cli_changed import selected_changed
     from drift.desired import spec_digest
     from drift.progress import Progress
     from drift.select import parse_shard, select, select_shard
@@ -87,6 +90,9 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
             f"--only/--exclude/--tag select none of the {len(spec.integrations)} declared "
             "integrations"
         )
+    selected = selected_changed(selected, changed)
+    if not selected and changed is not None:
+        return None
     if shard:
         selected = select_shard(selected, shard)
     selected = resolve_env(selected, os.environ)
@@ -153,6 +159,7 @@ def _not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
     metavar="GIT_REF",
     help="Also show what this change does to the spec against GIT_REF (offline).",
 )
+@changed_since_option
 @_selection
 @click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
 def check_command(
@@ -160,6 +167,7 @@ def check_command(
     fmt: str | None,
     reports: tuple[str, ...],
     compare_base: str | None,
+    changed_since: str | None,
     verbose: bool,
     **kwargs: Any,
 ) -> int:
@@ -182,7 +190,11 @@ def check_command(
         from drift.compare import compare_base_view
 
         review = compare_base_view(compare_base, spec_paths, spec)
-    report = _run(spec, kwargs)
+    changed = changed_names(changed_since, spec_paths, spec)
+    report = _run(spec, kwargs, changed)
+    if report is None:
+        nothing_changed(str(changed_since))
+        return ExitCode.OK
     report.review = review
     # a run stopped early still writes every report (a nightly dashboard gets a result),
     # then says why in one line
@@ -230,6 +242,7 @@ def baseline_command(
     from drift.spec import load_valid_spec
 
     report = _run(load_valid_spec(list(paths) or ["specs"], target), kwargs)
+    assert report is not None  # only --changed-since (not a baseline option) selects none
     if report.stopped:
         raise FetchError(report.stopped)  # a stopped run is no basis for a baseline
     baseline = render_baseline(report, today, last_day, previous)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from drift.cli_common import color_wanted, emit, epilog, parse_reports
+from drift.cli_report_diff import diff_command
 from drift.errors import ExitCode
 from drift.reporters import FORMATS
 
@@ -47,6 +48,9 @@ def compare_command(base: str, head: str, fmt: str, exit_code: bool) -> int:
 )
 def report_group() -> None:
     """Work with saved JSON reports."""
+
+
+report_group.add_command(diff_command)
 
 
 @report_group.command(

@@ -31,8 +31,9 @@ def split_side(side: str) -> tuple[str, str]:
     return ref, path.strip("/") or "."
 
 
-def git_files(ref: str, path: str) -> list[tuple[str, str]]:
-    """(display name, text) of every spec file under PATH at REF, sorted."""
+def git_files(ref: str, path: str, missing_ok: bool = False) -> list[tuple[str, str]]:
+    """(display name, text) of every spec file under PATH at REF, sorted. No spec file
+    there is an error unless `missing_ok` (then the list is empty)."""
     if not ref:
         raise UsageError("missing git revision before ':' (for example origin/main:specs)")
     try:
@@ -47,7 +48,7 @@ def git_files(ref: str, path: str) -> list[tuple[str, str]]:
         raise UsageError(f"{path} is outside the git repository")
     listing = _git("ls-tree", "-r", "--name-only", "--full-tree", ref, "--", in_repo)
     names = sorted(n for n in listing.splitlines() if n.endswith(SPEC_SUFFIXES))
-    if not names:
+    if not names and not missing_ok:
         raise UsageError(f"no *.yaml or *.yml files at {ref}:{path}")
     root = _git("rev-parse", "--show-toplevel").strip()
     here = Path.cwd().resolve()

@@ -29,6 +29,7 @@ _MODULES = {
     "markdown": "drift.reporters.markdown",
     "junit": "drift.reporters.junit",
     "github": "drift.reporters.github",
+    "sarif": "drift.reporters.sarif",
 }
 FORMATS = tuple(_MODULES)
 

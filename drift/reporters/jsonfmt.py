@@ -43,6 +43,7 @@ def _result(result: IntegrationResult) -> dict[str, Any]:
         "error": None
         if result.error is None
         else {"message": result.error.message, "httpStatus": result.error.http_status},
+        "updatedAt": result.updated_at,
     }
 
 
@@ -58,6 +59,7 @@ def as_dict(report: Report) -> dict[str, Any]:
     doc = {
         "schemaVersion": 1,
         "tool": {"name": "drift", "version": __version__},
+        "generatedAt": report.generated_at,
         "baseUrl": report.base_url,
         "exitCode": int(report.exit_code),
         "summary": summary,
