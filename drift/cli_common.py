@@ -38,7 +38,10 @@ def emit(text: str, err: bool = False) -> None:
     one clear error, not a traceback."""
     stream = sys.stderr if err else sys.stdout
     try:
-        click.echo(text, nl=False, err=err)
+        # when colour is wanted without a terminal (FORCE_COLOR, --color always), click
+        # must not strip it; otherwise click's own stripping stays as it was
+        keep = True if not err and color_wanted() else None
+        click.echo(text, nl=False, err=err, color=keep)
         stream.flush()
     except OSError as exc:
         raise output_failed(stream, exc.strerror or str(exc)) from None

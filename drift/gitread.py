@@ -10,11 +10,15 @@ from drift.errors import UsageError
 from drift.spec import SPEC_SUFFIXES
 
 
+class GitUnavailable(UsageError):
+    """git itself cannot be run (not installed, not on PATH, hung)."""
+
+
 def _git(*args: str) -> str:
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"cannot run git: {exc}") from None
+        raise GitUnavailable(f"cannot run git: {exc}") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(f"git {args[0]} failed: {message[-1] if message else 'unknown error'}")
@@ -38,6 +42,8 @@ def git_files(ref: str, path: str, missing_ok: bool = False) -> list[tuple[str, 
         raise UsageError("missing git revision before ':' (for example origin/main:specs)")
     try:
         _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitUnavailable:
+        raise
     except UsageError:
         raise UsageError(
             f"unknown git revision {ref!r} (is this a git checkout, and is the ref fetched?)"

@@ -18,14 +18,14 @@ SECTIONS = (
     ("added", "new", "+"),
     ("resolved", "resolved", "-"),
     ("present", "still present", "="),
-    ("unverified", "unverified (not checked in the newer report)", "?"),
+    ("unverified", "not checked in the newer report", "?"),
 )
 
 
 def summary_line(diff: ReportDiff) -> str:
     c = diff.counts()
     line = f"{c['new']} new, {c['resolved']} resolved, {c['present']} still present"
-    return line + (f", {c['unverified']} unverified" if c["unverified"] else "")
+    return line + (f", {c['unverified']} not checked again" if c["unverified"] else "")
 
 
 def finding_line(finding: Finding) -> str:
