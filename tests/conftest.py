@@ -34,3 +34,10 @@ def _outside_github_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     `validate` add annotations there by themselves."""
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _colour_as_on_a_plain_pipe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FORCE_COLOR in the developer's or CI's environment would colour every text
+    report the tests compare; tests that want it set it themselves."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -37,6 +37,7 @@ def execute(options: BaselineOptions) -> int:
     until = last_day(today, options.until)
     spec = load_valid_spec(options.paths, target)
     report = run_checked(spec, options.selection, options.api, options.quiet)
+    assert report is not None  # only --changed-since (not a baseline option) selects none
     if report.stopped:
         raise FetchError(report.stopped)  # a stopped run is no basis for a baseline
     baseline = render_baseline(report, today, until, previous)

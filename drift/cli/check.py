@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +12,8 @@ import click
 
 from drift.cli.common import color_wanted, emit, epilog, parse_reports, run_state
 from drift.cli.options import api_from, api_options, selection_from, selection_options
-from drift.errors import FetchError, UsageError
-from drift.judge.select import Selection
+from drift.errors import ExitCode, FetchError, UsageError
+from drift.judge.select import Selection, choose
 from drift.live.settings import ApiOptions
 from drift.reporters import formats
 
@@ -28,6 +28,7 @@ class CheckOptions:
     fmt: str | None
     reports: list[tuple[str, str]]
     compare_base: str | None
+    changed_since: str | None
     verbose: bool
     quiet: bool
     api: ApiOptions
@@ -55,7 +56,7 @@ def not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
             raise UsageError(f"--report {path} is inside a spec folder: the next run would read it")
 
 
-def run_checked(spec: Spec, selection: Selection, api: ApiOptions, quiet: bool) -> Report:
+def run_checked(spec: Spec, selection: Selection, api: ApiOptions, quiet: bool) -> Report | None:
     """The check of a loaded spec, with the progress line on a terminal: what `check` and
     `baseline` share."""
     from drift.cli.progress import Progress
@@ -88,12 +89,29 @@ def execute(options: CheckOptions) -> int:
     spec_files = [path for path, _ in discover(options.paths)[0]]
     check_distinct(outputs, spec_files, "--report", "spec files being read")
     not_in_spec_folders(outputs, options.paths)
+    selection = options.selection
+    if options.changed_since:
+        from drift.commands.changed import changed_since
+
+        names, note = changed_since(options.changed_since, options.paths, spec)
+        if note:
+            click.echo(f"drift: note: {note}", err=True)
+        selection = replace(selection, changed=frozenset(names))
+        if not choose(spec.integrations, selection)[0]:
+            # a pull request that changes no integration must pass: exit 0, one line, no
+            # request and no key needed
+            click.echo(
+                f"drift: no integration changed since {options.changed_since}; nothing to check",
+                err=True,
+            )
+            return ExitCode.OK
     review = None
     if options.compare_base:
         from drift.commands.compare import compare_base_view
 
         review = compare_base_view(options.compare_base, options.paths, spec)
-    report = run_checked(spec, options.selection, options.api, options.quiet)
+    report = run_checked(spec, selection, options.api, options.quiet)
+    assert report is not None  # --changed-since selecting nothing returned above
     # a run stopped early still writes every report (a nightly dashboard gets a result),
     # then says why in one line
     write_outputs(
@@ -136,6 +154,13 @@ def execute(options: CheckOptions) -> int:
     metavar="GIT_REF",
     help="Also show what this change does to the spec against GIT_REF (offline).",
 )
+@click.option(
+    "--changed-since",
+    "changed_since",
+    metavar="GIT_REF",
+    help="Check only integrations whose desired state (ignore rules included) differs from "
+    "GIT_REF, or that are new since; none: exit 0. Needs the git history of GIT_REF.",
+)
 @selection_options
 @click.option("-v", "--verbose", is_flag=True, help="List in-sync integrations too.")
 def check_command(
@@ -143,6 +168,7 @@ def check_command(
     fmt: str | None,
     reports: tuple[str, ...],
     compare_base: str | None,
+    changed_since: str | None,
     verbose: bool,
     quiet: bool,
     **kwargs: Any,
@@ -158,6 +184,7 @@ def check_command(
             fmt=fmt,
             reports=parse_reports(reports),
             compare_base=compare_base,
+            changed_since=changed_since,
             verbose=verbose,
             quiet=quiet,
             api=api_from(kwargs),

@@ -23,7 +23,8 @@ Exit codes (the same for every command):
   143  terminated (SIGTERM)
 """
 
-run_state: dict[str, bool] = {"debug": False}
+# per run, set by the group's options: --debug (bool) and --color (auto|always|never)
+run_state: dict[str, Any] = {"debug": False, "color": "auto"}
 
 
 def epilog(example: str) -> str:
@@ -35,7 +36,10 @@ def emit(text: str, err: bool = False) -> None:
     one clear error, not a traceback."""
     stream = sys.stderr if err else sys.stdout
     try:
-        click.echo(text, nl=False, err=err)
+        # when colour is wanted without a terminal (FORCE_COLOR, --color always), click
+        # must not strip it; otherwise click's own stripping stays as it was
+        keep = True if not err and color_wanted() else None
+        click.echo(text, nl=False, err=err, color=keep)
         stream.flush()
     except OSError as exc:
         raise output_failed(stream, exc.strerror or str(exc)) from None
@@ -61,9 +65,10 @@ def output_failed(stream: TextIO, reason: str) -> OutputError:
 
 
 def color_wanted() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set to something (no-color.org: an
-    empty NO_COLOR does not count)."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    """Whether stdout's text report is coloured: --color, NO_COLOR, FORCE_COLOR, a TTY."""
+    from drift.cli.color import color_wanted as wanted
+
+    return wanted(str(run_state["color"]), os.environ, sys.stdout.isatty())
 
 
 class FiniteRange(click.FloatRange):

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import click
 
 from drift import __version__
+from drift.cli.color import CHOICES as COLOR_CHOICES
 from drift.cli.common import epilog, output_failed, run_state, silence
 from drift.errors import DriftError, ExitCode, SpecError, Terminated, on_signal, printable
 from drift.secret import scrub_known
@@ -61,13 +62,22 @@ class LazyGroup(click.Group):
 )
 @click.version_option(__version__, "-V", "--version", prog_name="drift")
 @click.option("--debug", is_flag=True, help="Show a traceback for internal errors.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto (on a terminal; NO_COLOR and FORCE_COLOR "
+    "honoured), always or never.",
+)
+def cli(debug: bool, color: str) -> None:
     """Declarative drift checker for SigmaMind AI integration auth configuration.
 
     Declare in YAML the auth type and static headers each integration should have;
     `drift validate` checks the YAML offline, `drift check` compares it with the live API.
     """
     run_state["debug"] = debug
+    run_state["color"] = color
 
 
 def _problem_lines(error: SpecError) -> list[str]:
@@ -140,7 +150,8 @@ def _install_handlers() -> dict[int, Any]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: the single place where errors become one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
-    run_state["debug"] = False  # set by the group's --debug option, per run
+    # set by the group's --debug and --color options, per run
+    run_state.update(debug=False, color="auto")
     previous = _install_handlers()
     try:
         lines, code = _run(args)

@@ -1,4 +1,5 @@
-"""`drift report merge`: saved JSON reports in, one report out."""
+"""`drift report merge` and `drift report diff`: saved JSON reports in; one merged report,
+or what is new, resolved and still there."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 
 from drift.cli.common import color_wanted, emit, epilog, parse_reports
-from drift.reporters import formats
+from drift.reporters import formats, renderer
 
 
 @click.group(
@@ -59,3 +60,28 @@ def merge_command(
     report = merge(files, allow_partial)
     write_outputs(report, fmt, extra, verbose=verbose, color=color_wanted(), emit=emit)
     return report.exit_code
+
+
+@report_group.command(
+    "diff",
+    epilog=epilog("drift report diff last-night.json drift.json --format markdown"),
+)
+@click.argument("old", metavar="OLD.json")
+@click.argument("new", metavar="NEW.json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats("report-diff")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def diff_command(old: str, new: str, fmt: str) -> int:
+    """Show the findings NEW has that OLD did not, those resolved since, and those still
+    present: drift, records not found, records not checked (warnings and ignored findings
+    are not compared). Exit 1 when NEW has a finding OLD did not, else 0."""
+    from drift.commands.report_diff import diff_files
+
+    diff = diff_files(old, new)
+    emit(renderer("report-diff", fmt)(diff))
+    return int(diff.exit_code)

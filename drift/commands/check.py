@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from drift.clock import live_timestamp, stamp, utc_now
 from drift.errors import FetchError, Problem, SpecError, UsageError
 from drift.judge import ignore
 from drift.judge.select import Selection, choose
@@ -73,11 +74,13 @@ def run_check(
     shared_rules: Sequence[IgnoreRule] = (),
     today: datetime.date | None = None,
     everything: Sequence[DesiredIntegration] | None = None,
+    clock: Callable[[], datetime.datetime] = utc_now,
 ) -> Report:
     """Fetch, normalize and diff every integration; one record's failure never hides
     the others. A run stopped early (a rejected key, an API that cannot be reached) still
     gives a Report, with `stopped` saying why. `everything` is the whole declared spec
-    (default: `integrations`), which says what rules may cover."""
+    (default: `integrations`), which says what rules may cover. `clock` dates the report."""
+    generated_at = stamp(clock())
     stopped = None
     try:
         fetched, stats = fetch_many(
@@ -112,6 +115,7 @@ def run_check(
             everything if everything is not None else integrations, shared_rules, checked, used
         ),
         stopped=stopped,
+        generated_at=generated_at,
     )
 
 
@@ -162,7 +166,8 @@ def _without(redact: Redactor, result: IntegrationResult) -> IntegrationResult:
         )
         for c in result.changes
     )
-    return replace(result, changes=changes, error=error)
+    updated_at = result.updated_at and live_timestamp(redact(result.updated_at))
+    return replace(result, changes=changes, error=error, updated_at=updated_at)
 
 
 def check_spec(
@@ -173,9 +178,10 @@ def check_spec(
     *,
     on_done: Callable[[int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
-) -> Report:
+) -> Report | None:
     """Select and check a loaded spec: what `check` and `baseline` share. Everything that
-    can be wrong with the input is found before the first request."""
+    can be wrong with the input is found before the first request. None: --changed-since
+    selected nothing (a change that touches no integration has nothing to check)."""
     if not spec.integrations:
         # nothing checked is not a pass: a gate on an empty folder must not go green
         raise UsageError(
@@ -183,6 +189,8 @@ def check_spec(
             "nothing to check"
         )
     selected, shard = choose(spec.integrations, selection)
+    if not selected and selection.changed is not None:
+        return None
     selected = resolve_env(selected, environ)
     report = run_check(
         selected,

@@ -76,6 +76,8 @@ def merge(paths: Sequence[str], allow_partial: bool = False) -> Report:
     if len(base_urls) > 1:
         raise UsageError(f"the reports come from different APIs: {', '.join(sorted(base_urls))}")
     digests = {doc.get("specDigest") for _, doc in docs}
+    # the merged run is as recent as its latest shard
+    stamps = sorted(doc["generatedAt"] for _, doc in docs if doc.get("generatedAt"))
     ordered = [results[name][1] for name in sorted(results)]
     return Report(
         base_urls.pop() if base_urls else "",
@@ -85,4 +87,5 @@ def merge(paths: Sequence[str], allow_partial: bool = False) -> Report:
         stale_rules=[stale[key] for key in sorted(stale)],
         spec_digest=digests.pop() if len(digests) == 1 else None,
         partial=bool(gaps),
+        generated_at=stamps[-1] if stamps else None,
     )

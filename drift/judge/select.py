@@ -63,6 +63,7 @@ class Selection:
     exclude: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     shard: str | None = None  # "K/N"
+    changed: frozenset[str] | None = None  # --changed-since: the names it lets through
 
 
 def choose(
@@ -77,6 +78,8 @@ def choose(
         raise UsageError(
             f"--only/--exclude/--tag select none of the {len(items)} declared integrations"
         )
+    if selection.changed is not None:
+        selected = [item for item in selected if item.name in selection.changed]
     if shard:
         selected = select_shard(selected, shard)
     return selected, shard

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from drift.clock import live_timestamp
 from drift.judge import ignore
 from drift.judge.diff import diff
 from drift.live.normalize import ShapeError, embedded_auth, normalize_auth
@@ -64,10 +65,12 @@ def judge(
             Status.ERROR,
             error=ErrorInfo(f"unexpected response shape: {exc}", fetched.http_status),
         )
+    updated_at = live_timestamp(live.updated_at)
     mismatch = _id_mismatch(item, live.integration_id, live.auth_id)
     if mismatch:
         return IntegrationResult(item, Status.ERROR, error=ErrorInfo(mismatch, fetched.http_status))
     rules = (shared or ignore.SharedRules()).rules_for(item.name, item.ignores)
     changes = ignore.apply(diff(item, live), rules, today or datetime.date.today(), used)
     drifted = any(change.counts for change in changes)
-    return IntegrationResult(item, Status.DRIFTED if drifted else Status.IN_SYNC, changes)
+    status = Status.DRIFTED if drifted else Status.IN_SYNC
+    return IntegrationResult(item, status, changes, updated_at=updated_at)

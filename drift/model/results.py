@@ -87,6 +87,7 @@ class IntegrationResult:
     status: Status
     changes: tuple[Change, ...] = ()
     error: ErrorInfo | None = None
+    updated_at: str | None = None  # the live record's updatedAt, when it was read
 
     @property
     def name(self) -> str:
@@ -111,6 +112,7 @@ class Report:
     spec_digest: str | None = None  # of the whole spec the run loaded (merge compares them)
     partial: bool = False  # a merge of an incomplete set of shards (--allow-partial)
     stopped: str | None = None  # why the run stopped early (a rejected key, no connection)
+    generated_at: str | None = None  # UTC, `2026-01-02T03:04:05Z`: when the run started
 
     def count(self, status: Status) -> int:
         return sum(1 for r in self.results if r.status is status)

@@ -1,8 +1,9 @@
 """Reporters: one function per format and per thing rendered, all behind one registry that
 feeds every `--format` choice.
 
-Three things are rendered: a check `report` (a Report), a spec `review` (what `compare`
-and `check --compare-base` show) and the `problems` of `validate`. A renderer returns the
+Four things are rendered: a check `report` (a Report), a spec `review` (what `compare`
+and `check --compare-base` show), a `report-diff` (`drift report diff`) and the `problems`
+of `validate`. A renderer returns the
 whole output as text, so that a report is written whole or not at all. Adding a format
 touches its module and the table below.
 """
@@ -33,11 +34,17 @@ _RENDERERS: dict[str, dict[str, str]] = {
         "markdown": "drift.reporters.markdown:render",
         "junit": "drift.reporters.junit:render",
         "github": "drift.reporters.github:render",
+        "sarif": "drift.reporters.sarif:render",
     },
     "review": {
         "text": "drift.reporters.review:render_text",
         "json": "drift.reporters.review:render_json",
         "markdown": "drift.reporters.review:render_markdown",
+    },
+    "report-diff": {
+        "text": "drift.reporters.reportdiff:render_text",
+        "json": "drift.reporters.reportdiff:render_json",
+        "markdown": "drift.reporters.reportdiff:render_markdown",
     },
     "problems": {
         "text": "drift.reporters.validation:render_text",

@@ -48,6 +48,7 @@ def _result(result: IntegrationResult) -> dict[str, Any]:
         "error": None
         if result.error is None
         else {"message": result.error.message, "httpStatus": result.error.http_status},
+        "updatedAt": result.updated_at,
     }
 
 
@@ -63,6 +64,7 @@ def as_dict(report: Report) -> dict[str, Any]:
     doc = {
         "schemaVersion": 1,
         "tool": {"name": "drift", "version": __version__},
+        "generatedAt": report.generated_at,
         "baseUrl": report.base_url,
         "exitCode": int(report.exit_code),
         "summary": summary,
@@ -126,6 +128,7 @@ def result_of(raw: dict[str, Any]) -> IntegrationResult:
         Status(raw["status"]),
         changes,
         ErrorInfo(error["message"], error.get("httpStatus")) if error else None,
+        updated_at=raw.get("updatedAt"),
     )
 
 

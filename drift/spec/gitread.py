@@ -10,11 +10,15 @@ from drift.errors import UsageError
 from drift.spec.load import SPEC_SUFFIXES
 
 
+class GitUnavailable(UsageError):
+    """git itself cannot be run (not installed, not on PATH, hung)."""
+
+
 def _git(*args: str) -> str:
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise UsageError(f"cannot run git: {exc}") from None
+        raise GitUnavailable(f"cannot run git: {exc}") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise UsageError(f"git {args[0]} failed: {message[-1] if message else 'unknown error'}")
@@ -31,12 +35,15 @@ def split_side(side: str) -> tuple[str, str]:
     return ref, path.strip("/") or "."
 
 
-def git_files(ref: str, path: str) -> list[tuple[str, str]]:
-    """(display name, text) of every spec file under PATH at REF, sorted."""
+def git_files(ref: str, path: str, missing_ok: bool = False) -> list[tuple[str, str]]:
+    """(display name, text) of every spec file under PATH at REF, sorted. No spec file
+    there is an error unless `missing_ok` (then the list is empty)."""
     if not ref:
         raise UsageError("missing git revision before ':' (for example origin/main:specs)")
     try:
         _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except GitUnavailable:
+        raise
     except UsageError:
         raise UsageError(
             f"unknown git revision {ref!r} (is this a git checkout, and is the ref fetched?)"
@@ -47,7 +54,7 @@ def git_files(ref: str, path: str) -> list[tuple[str, str]]:
         raise UsageError(f"{path} is outside the git repository")
     listing = _git("ls-tree", "-r", "--name-only", "--full-tree", ref, "--", in_repo)
     names = sorted(n for n in listing.splitlines() if n.endswith(SPEC_SUFFIXES))
-    if not names:
+    if not names and not missing_ok:
         raise UsageError(f"no *.yaml or *.yml files at {ref}:{path}")
     root = _git("rev-parse", "--show-toplevel").strip()
     here = Path.cwd().resolve()

@@ -67,6 +67,9 @@ def _normalized_json(text: str) -> dict[str, Any]:
     # a digest of the spec: its form is checked here, its value in tests/unit/model/test_desired.py
     assert re.fullmatch(r"[0-9a-f]{64}", doc["specDigest"])
     doc["specDigest"] = "DIGEST"
+    # the clock's reading: its form is checked here, its value in tests/unit/test_report_diff.py
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", doc["generatedAt"])
+    doc["generatedAt"] = "GENERATED"
     return doc
 
 
