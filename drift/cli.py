@@ -33,6 +33,8 @@ class LazyGroup(click.Group):
         "check": "drift.cli_live:check_command",
         "baseline": "drift.cli_live:baseline_command",
         "import": "drift.cli_live:import_command",
+        "plan": "drift.cli_plan:plan_command",
+        "apply": "drift.cli_plan:apply_command",
         "compare": "drift.cli_offline:compare_command",
         "schema": "drift.cli_offline:schema_command",
         "report": "drift.cli_offline:report_group",

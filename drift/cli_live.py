@@ -63,9 +63,9 @@ def _selection(func: Any) -> Any:
     return func
 
 
-def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
-    """Select and check: the part `check` and `baseline` share. Everything that can be
-    wrong with the input is found before the first request."""
+def _run(spec: Spec, kwargs: dict[str, Any], keep: list[Any] | None = None) -> Report:
+    """Select and check: the part `check`, `baseline` and `plan` share. Everything that
+    can be wrong with the input is found before the first request. `keep`: see run_check."""
     from drift.check import resolve_env, run_check
     from drift.desired import spec_digest
     from drift.progress import Progress
@@ -111,6 +111,7 @@ def _run(spec: Spec, kwargs: dict[str, Any]) -> Report:
             declared=len(spec.integrations),
             shared_rules=spec.ignores,
             everything=spec.integrations,
+            keep=keep,
         )
     finally:
         progress.close()

@@ -414,8 +414,16 @@ class _Run:
             kind = " ".join(kind.split())[:60] or "no content type"
             return self.error(f"the response is not JSON ({kind}, {len(body)} bytes)", status)
 
-    def _attempt(self, target: Target, client: httpx.Client, tries: str) -> _Outcome:
-        """One GET, ended by --timeout (or the run's deadline, if that comes first)."""
+    def _attempt(
+        self,
+        target: Target,
+        client: httpx.Client,
+        tries: str,
+        method: str = "GET",
+        json_body: bytes | None = None,
+    ) -> _Outcome:
+        """One request (a GET, or `patch`'s PATCH with a JSON body), ended by --timeout
+        (or the run's deadline, if that comes first)."""
         limit = self.s.timeout
         remaining = self.remaining()
         if remaining is not None:
@@ -425,7 +433,13 @@ class _Run:
         try:
             with (
                 deadline(ends, self.clock),
-                client.stream("GET", target.path, timeout=timeout) as response,
+                client.stream(
+                    method,
+                    target.path,
+                    timeout=timeout,
+                    content=json_body,
+                    headers=None if json_body is None else {"Content-Type": "application/json"},
+                ) as response,
             ):
                 self.note_reached()
                 return self._answer(response, ends, tries)

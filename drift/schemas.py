@@ -31,3 +31,4 @@ def load_schema(name: str) -> dict[str, Any]:
 
 SPEC_SCHEMA = "spec.schema.json"
 REPORT_SCHEMA = "report.schema.json"
+PLAN_SCHEMA = "plan.schema.json"

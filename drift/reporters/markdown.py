@@ -67,7 +67,7 @@ def _row(result: IntegrationResult) -> str:
         what = changes_phrase(result.changes)
     cells = (
         md(result.name),
-        result.status.label,
+        result.label,
         md(ids(result)),
         md(result.desired.source.short),
         what,
@@ -89,7 +89,7 @@ def _details(result: IntegrationResult) -> str:
     """The changes, or an error message too long for its table cell; "" when neither."""
     if not result.changes and (result.error is None or len(result.error.message) <= _CELL_CHARS):
         return ""
-    summary = f"{md(result.name)}: {result.status.label}"
+    summary = f"{md(result.name)}: {result.label}"
     parts = []
     if result.changes:
         summary += f", {changes_phrase(result.changes)}"
