@@ -146,7 +146,7 @@ def patch_all(
                 result.outcomes.append(_patch_one(run, client, request))
             except CredentialsError as exc:
                 result.stopped = str(exc)
-                message = f"{exc}: not applied (is it a key that may only read?)"
+                message = f"{exc} (is it a key that may only read?)"
                 result.outcomes.append(PatchOutcome(REFUSED, message))
             except (KeyboardInterrupt, Terminated) as exc:
                 result.interrupted = exc
