@@ -16,6 +16,7 @@ from drift.reporters.markdown import MAX_CHARS, code, md
 from drift.reporters.text import change_line, changes_phrase, quote
 
 LABELS = {NONE: "no change", UPDATE: "update in place", CANNOT_APPLY: "cannot apply"}
+_CELL_CHARS = 200  # a longer reason is shown whole in the record's details
 
 
 def header_value(header: PlanHeader) -> str:
@@ -78,8 +79,9 @@ def render_text(plan: Plan, verbose: bool = False) -> str:
 
 def _what(record: PlannedRecord) -> str:
     if record.reason:
-        return code(record.reason[:200] + ("…" if len(record.reason) > 200 else ""))
-    phrase = changes_phrase(record.changes) if record.changes else "no findings"
+        clipped = len(record.reason) > _CELL_CHARS
+        return code(record.reason[: _CELL_CHARS - 1] + "…" if clipped else record.reason)
+    phrase = changes_phrase(record.changes)
     if record.action == UPDATE:
         phrase += f"; sends {len(record.headers)} headers"
     return phrase
@@ -94,7 +96,9 @@ def _change_row(change: Change) -> str:
 
 
 def _details(record: PlannedRecord) -> str:
-    if not record.changes and record.action != UPDATE:
+    """The changes, the headers to send, a reason too long for its table cell."""
+    long_reason = len(record.reason or "") > _CELL_CHARS
+    if not record.changes and record.action != UPDATE and not long_reason:
         return ""
     parts = []
     if record.changes:

@@ -207,3 +207,24 @@ def test_no_secret_in_any_output_of_plan_and_apply(
     doc = json.loads((tmp_path / "apply.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(load_schema(REPORT_SCHEMA)).validate(doc)
     assert doc["actions"] == {"applied": 2, "stale": 0, "cannotApply": 1, "failed": 0}
+
+
+def test_plan_in_actions_without_a_summary_file_prints_only(
+    run_cli: RunCli, spec: Path, emulator: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    emu = emulator()
+    code, out, _ = run_cli(["plan", str(spec), "--base-url", emu.url, "-q", "--only", "crm"])
+    assert code == 0
+    assert out.endswith("(1 records)\n")
+
+
+def test_plan_says_when_the_step_summary_cannot_be_written(
+    run_cli: RunCli, spec: Path, emulator: Make, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path))  # a folder
+    emu = emulator()
+    code, _, err = run_cli(["plan", str(spec), "--base-url", emu.url, "-q", "--only", "crm"])
+    assert code == 3
+    assert err == f"drift: error: cannot write {tmp_path}: Is a directory\n"

@@ -182,3 +182,16 @@ def test_no_patch_goes_out_after_the_deadline() -> None:
     )
     assert (run.outcomes[0].kind, seen) == (REFUSED, [])
     assert run.outcomes[0].message == "not attempted: deadline reached"
+
+
+def test_the_rate_limit_holds_for_patches_too() -> None:
+    transport, seen = scripted()
+    sleeps: list[float] = []
+    second = PatchRequest(Target("intg_B", "auth_B"), (("X-B", "1"),))
+    run = patch_all(
+        [REQUEST, second, REQUEST],
+        settings(sleeps, max_rps=1.0, clock=lambda: sum(sleeps)),  # time passes by sleeping
+        transport=transport,
+    )
+    assert [o.kind for o in run.outcomes] == [ACCEPTED] * 3
+    assert len(seen) == 3 and sleeps == [1.0, 1.0]  # a token per second after the first

@@ -424,3 +424,38 @@ def test_a_forbidden_patch_stops_the_run_and_reports_the_rest(
     assert outcome(report["shop"]) == ("error", "failed")
     assert headers_of(read(emu, SHOP)) == UNCHANGED
     assert "! not attempted (1): the API key was rejected (HTTP 403)" in out
+
+
+def test_ctrl_c_during_apply_still_writes_every_report(
+    run_cli: RunCli, spec: Path, emulator: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import drift.apply
+
+    real = drift.apply.apply_plan
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        applied = real(*args, **kwargs)
+        applied.interrupted = KeyboardInterrupt()  # as if Ctrl-C came while reading back
+        return applied
+
+    monkeypatch.setattr(drift.apply, "apply_plan", interrupted)
+    emu = emulator()
+    plan = make_plan(run_cli, spec, emu, "--only", "shop")
+    code, out, err, report = apply(run_cli, plan, emu, "--auto-approve")
+    assert code == 130
+    assert err.endswith("drift: interrupted\n")
+    assert outcome(report["shop"]) == ("in_sync", "applied")
+    assert "shop: applied (in sync)" in out
+
+
+def test_the_prompt_reads_the_answer_from_the_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    from drift.cli_plan import ask
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
+    assert ask("Apply 1 update? Only 'yes' applies") == "yes"
+    assert capsys.readouterr().err == "Apply 1 update? Only 'yes' applies: "
