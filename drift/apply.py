@@ -18,21 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-
-import httpx
+from typing import TYPE_CHECKING
 
 from drift.desired import canonical_id
 from drift.errors import FetchError, Terminated, UsageError
 from drift.fetch import Fetched, FetchSettings, Target, fetch_many
 from drift.matchers import looks_sensitive
 from drift.model import NOT_ATTEMPTED, ErrorInfo, IntegrationResult, Report, RunStats, Status
-from drift.normalize import LiveAuth, ShapeError, embedded_auth, normalize_auth
-from drift.patch import ACCEPTED, REFUSED, UNKNOWN, PatchOutcome, PatchRequest, patch_all
+from drift.normalize import LiveAuth, embedded_auth
+from drift.patch import REFUSED, PatchOutcome, PatchRequest, patch_all
 from drift.plan import CANNOT_APPLY, NONE, UPDATE, Plan, PlannedRecord, digest
 from drift.secret import RUN, Redactor, Secret
+from drift.verify import CANNOT, RUN_PLAN, STALE, Results, after_patch, read_live
 
-APPLIED, STALE, CANNOT, FAILED = "applied", "stale", "cannot apply", "failed"
-_RUN_PLAN = "run drift plan again"
+if TYPE_CHECKING:
+    import httpx  # only the type of an injected transport: requests go through fetch, patch
 
 
 def default_max_changes(plan: Plan) -> int:
@@ -101,21 +101,6 @@ def _read(
     return fetched, stopped
 
 
-def _live(record: PlannedRecord, fetched: Fetched) -> tuple[LiveAuth | None, str]:
-    """The record as read now, or why it could not be."""
-    if fetched.kind == "not_found":
-        return None, "the record no longer exists (HTTP 404)"
-    if fetched.kind != "ok":
-        return None, fetched.message
-    try:
-        body = fetched.body if record.auth_id else embedded_auth(fetched.body)
-        if body is None:
-            return None, "the integration no longer has an auth record"
-        return normalize_auth(body), ""
-    except ShapeError as exc:
-        return None, f"unexpected response shape: {exc}"
-
-
 def _auth_id(record: PlannedRecord, fetched: Fetched) -> str:
     """The auth id to PATCH, spelled as the API spelled it (`_` or `-`)."""
     if record.auth_id:
@@ -134,7 +119,7 @@ def _stale_reason(record: PlannedRecord, live: LiveAuth) -> str:
         what = f"updatedAt {was.updated_at} -> {live.updated_at}"
     else:
         what = "its headers or authType changed"
-    return f"stale: the record changed since the plan ({what}); not touched, {_RUN_PLAN}"
+    return f"stale: the record changed since the plan ({what}); not touched, {RUN_PLAN}"
 
 
 def _headers(
@@ -162,99 +147,6 @@ def _headers(
     return tuple(out), None
 
 
-def _same(live: LiveAuth, request: PatchRequest) -> bool:
-    """Whether the record holds what was sent (header names in any case)."""
-    if live.auth_id != canonical_id(request.target.auth_id or ""):
-        return False
-    held = sorted((name.lower(), value) for name, value in live.headers)
-    return held == sorted((name.lower(), value) for name, value in request.headers)
-
-
-def _difference(live: LiveAuth, request: PatchRequest) -> str:
-    held = {name.lower() for name, _ in live.headers}
-    sent = {name.lower() for name, _ in request.headers}
-    parts = [f"{n} sent, not read back" for n in sorted(sent - held)]
-    parts += [f"{n} read back, not sent" for n in sorted(held - sent)]
-    return "; ".join(parts) or "a header value differs"
-
-
-class _Results:
-    """The apply outcome of each record, as IntegrationResults for the reporters."""
-
-    def __init__(self) -> None:
-        self.by_name: dict[str, IntegrationResult] = {}
-
-    def put(
-        self,
-        record: PlannedRecord,
-        status: Status,
-        action: str | None,
-        error: str | None = None,
-        note: str | None = None,
-    ) -> None:
-        changes = record.changes
-        if action == APPLIED and status is Status.IN_SYNC:
-            # what was drift is now fixed: shown, and no longer counted
-            changes = tuple(
-                replace(c, disposition=APPLIED, note=note or APPLIED) if c.counts else c
-                for c in changes
-            )
-        info = ErrorInfo(error) if error else None
-        self.by_name[record.name] = IntegrationResult(
-            record.desired(), status, changes, info, action
-        )
-
-    def failed(self, record: PlannedRecord, message: str) -> None:
-        self.put(record, Status.ERROR, FAILED, message)
-
-
-def _after_patch(
-    results: _Results,
-    record: PlannedRecord,
-    request: PatchRequest,
-    outcome: PatchOutcome,
-    back: Fetched | None,
-) -> None:
-    """Judge one PATCH by its answer and the record read back (None: not read back)."""
-    if outcome.kind == REFUSED:
-        message = outcome.message
-        if message.startswith(NOT_ATTEMPTED):
-            results.failed(record, message)
-        else:
-            results.failed(record, f"not applied: {message}")
-        return
-    live, why = _live(record, back) if back is not None else (None, "interrupted")
-    if outcome.kind == ACCEPTED:
-        answered = f"applied (HTTP {outcome.http_status})"
-        if live is None:
-            results.put(record, Status.ERROR, APPLIED, f"{answered}, not verified: {why}")
-        elif _same(live, request):
-            results.put(record, Status.IN_SYNC, APPLIED)
-        else:
-            results.put(
-                record,
-                Status.DRIFTED,
-                APPLIED,
-                f"{answered}, but the record read back differs from what was sent "
-                f"({_difference(live, request)}); {_RUN_PLAN}",
-            )
-        return
-    assert outcome.kind == UNKNOWN
-    lost = f"the PATCH's outcome was unknown ({outcome.message})"
-    if live is None:
-        results.failed(record, f"{lost}; the record could not be read back: {why}; {_RUN_PLAN}")
-    elif _same(live, request):
-        results.put(
-            record, Status.IN_SYNC, APPLIED, note=f"applied: {lost}, the record read back holds it"
-        )
-    elif record.live is not None and record.live.matches(live):
-        results.failed(record, f"not applied: {lost}; the record read back is unchanged")
-    else:
-        results.failed(
-            record, f"{lost}; the record read back matches neither the plan nor what was sent"
-        )
-
-
 def _redactor(settings: FetchSettings, env: Mapping[str, str], lives: list[LiveAuth]) -> Redactor:
     """Every secret of the run: the key, the env values sent, secret-looking live values."""
     key = settings.api_key.reveal()
@@ -268,6 +160,29 @@ def _redactor(settings: FetchSettings, env: Mapping[str, str], lives: list[LiveA
     return redact
 
 
+class _Budget:
+    """--deadline bounds the whole apply: each phase (read again, patch, read back) gets
+    what the earlier ones left of it."""
+
+    def __init__(self, settings: FetchSettings) -> None:
+        self.settings = settings
+        self.started = settings.clock()
+
+    def remaining(self) -> float | None:
+        if self.settings.deadline is None:
+            return None
+        return self.settings.deadline - (self.settings.clock() - self.started)
+
+    @property
+    def expired(self) -> bool:
+        left = self.remaining()
+        return left is not None and left <= 0
+
+    def left(self) -> FetchSettings:
+        left = self.remaining()
+        return self.settings if left is None else replace(self.settings, deadline=left)
+
+
 def apply_plan(
     plan: Plan,
     settings: FetchSettings,
@@ -278,21 +193,22 @@ def apply_plan(
     """Apply a plan that passed `preflight` (and was approved); `env` holds the values
     preflight returned. Every record of the plan gets a result in the Report."""
     stats = RunStats()
-    results = _Results()
+    results = Results()
+    budget = _Budget(settings)
     for record in plan.records:
         if record.action == CANNOT_APPLY:
             results.put(record, record.status, CANNOT, record.reason)
     touched = [r for r in plan.records if r.action in (UPDATE, NONE)]
     reads, stopped = _read(
-        [Target(r.integration_id, r.auth_id) for r in touched], settings, transport, stats
+        [Target(r.integration_id, r.auth_id) for r in touched], budget.left(), transport, stats
     )
     lives: list[LiveAuth] = []
     pending: list[tuple[PlannedRecord, PatchRequest]] = []
     for record, fetched in zip(touched, reads, strict=True):
-        live, why = _live(record, fetched)
+        live, why = read_live(record, fetched)
         if live is None:
             if fetched.kind == "not_found" or why.startswith("the integration no longer"):
-                results.put(record, Status.DRIFTED, STALE, f"stale: {why}; {_RUN_PLAN}")
+                results.put(record, Status.DRIFTED, STALE, f"stale: {why}; {RUN_PLAN}")
             else:
                 results.failed(record, f"not touched: reading the record again failed: {why}")
             continue
@@ -306,21 +222,25 @@ def apply_plan(
             continue
         headers, problem = _headers(record, live, env)
         if problem:
-            results.put(record, Status.DRIFTED, STALE, f"{problem}; not touched, {_RUN_PLAN}")
+            results.put(record, Status.DRIFTED, STALE, f"{problem}; not touched, {RUN_PLAN}")
             continue
         target = Target(record.integration_id, _auth_id(record, fetched))
         pending.append((record, PatchRequest(target, headers)))
     redact = _redactor(settings, env, lives)
     interrupted: BaseException | None = None
-    if stopped and pending:
+    halt = stopped or ("deadline reached" if budget.expired else None)
+    if halt and pending:
         for record, _ in pending:
-            results.failed(record, f"{NOT_ATTEMPTED}: {stopped}")
+            results.failed(record, f"{NOT_ATTEMPTED}: {halt}")
         pending = []
     outcomes: list[PatchOutcome] = []
     if pending:
         secrets = [value for _, request in pending for _, value in request.headers]
         run = patch_all(
-            [request for _, request in pending], settings, secrets=secrets, transport=transport
+            [request for _, request in pending],
+            budget.left(),
+            secrets=secrets,
+            transport=transport,
         )
         outcomes, interrupted = run.outcomes, run.interrupted
         stopped = stopped or run.stopped
@@ -334,11 +254,13 @@ def apply_plan(
         if outcome.kind != REFUSED
     ]
     back: dict[str, Fetched] = {}
-    if sent and interrupted is None:
+    if sent and budget.expired:
+        back = {record.name: Fetched("error", message="deadline reached") for record, _, _ in sent}
+    elif sent and interrupted is None:
         try:
             reads, stopped_back = _read(
                 [Target(r.integration_id, r.auth_id) for r, _, _ in sent],
-                settings,
+                budget.left(),
                 transport,
                 stats,
             )
@@ -347,7 +269,7 @@ def apply_plan(
         except (KeyboardInterrupt, Terminated) as exc:
             interrupted = exc  # what was sent is still reported, as not verified
     for (record, request), outcome in zip(pending, outcomes, strict=True):
-        _after_patch(results, record, request, outcome, back.get(record.name))
+        after_patch(results, record, request, outcome, back.get(record.name))
     report = Report(
         settings.base_url,
         [_redacted(results.by_name[r.name], redact) for r in plan.records],

@@ -266,3 +266,19 @@ def test_preflight() -> None:
     with pytest.raises(UsageError, match="environment variable K_ONE not set"):
         preflight(needs, BASE, {}, None)
     assert preflight(needs, BASE, {"K_ONE": "value-of-k-one"}, None) == {"K_ONE": "value-of-k-one"}
+
+
+def test_the_deadline_bounds_the_whole_apply() -> None:
+    now = [0.0]
+
+    def slow_read(request: httpx.Request) -> httpx.Response:
+        now[0] = 20.0  # the read again took the whole --deadline
+        return httpx.Response(200, json=BEFORE)
+
+    transport, seen = server(slow_read)
+    timed = replace(settings(), deadline=10.0, clock=lambda: now[0])
+    (result,) = apply_plan(plan(planned()), timed, {}, transport=transport).report.results
+    assert (result.status, result.action) == (Status.ERROR, "failed")
+    assert result.error is not None
+    assert result.error.message == "not attempted: deadline reached"
+    assert [m for m, _, _ in seen] == ["GET"]  # no PATCH went out
