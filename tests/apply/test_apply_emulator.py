@@ -459,3 +459,22 @@ def test_the_prompt_reads_the_answer_from_the_terminal(
     monkeypatch.setattr(sys, "stdin", io.StringIO("yes\n"))
     assert ask("Apply 1 update? Only 'yes' applies") == "yes"
     assert capsys.readouterr().err == "Apply 1 update? Only 'yes' applies: "
+
+
+def test_the_legacy_dialect_applies_alike(
+    run_cli: RunCli, spec: Path, emulator: Make, read: Read
+) -> None:
+    emu = emulator(dialect="legacy")  # headers as a map, ids spelled with `-`
+    plan = make_plan(run_cli, spec, emu, "--exclude", "pay")
+    code, out, _, report = apply(run_cli, plan, emu, "--auto-approve", "--max-changes", "2")
+    assert code == 0, out
+    assert read(emu, SHOP)["headers"] == {
+        "X-Source": "new",
+        "X-Trace": "t1",
+        "Authorization": LIVE_SECRET,
+    }
+    assert {name: outcome(e) for name, e in report.items()} == {
+        "crm": ("in_sync", None),
+        "partner": ("in_sync", "applied"),
+        "shop": ("in_sync", "applied"),
+    }
