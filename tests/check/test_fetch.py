@@ -339,8 +339,7 @@ def test_random_503s_with_retries_check_everything() -> None:
             return httpx.Response(503)
         iid = request.url.path.rsplit("/", 1)[1]
         return httpx.Response(
-            200,
-            json={
+            200, json={
                 "integrationId": iid,
                 "authentication": {"authType": "api_key", "authId": "a_1", "integrationId": iid},
             },

@@ -167,7 +167,9 @@ def test_huge_numbers_stay_numbers(loader: str, text: str, value: float) -> None
         ("!!float one", "cannot read value: 'one' is not a number in YAML 1.2"),
     ],
 )
-def test_explicit_core_tags_take_yaml_1_2_values_only(loader: str, text: str, message: str) -> None:
+def test_explicit_core_tags_take_yaml_1_2_values_only(
+    loader: str, text: str, message: str
+) -> None:
     assert error_of(f"k: {text}\n") == (message, 1, 4)
 
 
