@@ -1,4 +1,4 @@
-"""Run the drift CLI with drift.live.run.POOL_SIZE taken from $DRIFT_BENCH_POOL_SIZE."""
+"""Run the drift CLI with drift.live.settings.POOL_SIZE taken from $DRIFT_BENCH_POOL_SIZE."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import drift.live.run
+import drift.live.settings
 from drift.cli.main import main
 
-drift.live.run.POOL_SIZE = int(os.environ["DRIFT_BENCH_POOL_SIZE"])
+drift.live.settings.POOL_SIZE = int(os.environ["DRIFT_BENCH_POOL_SIZE"])
 main(sys.argv[1:])

@@ -40,6 +40,7 @@ def load_schema(name: str) -> dict[str, Any]:
 
 SPEC_SCHEMA = "spec.schema.json"
 REPORT_SCHEMA = "report.schema.json"
+PLAN_SCHEMA = "plan.schema.json"
 
 
 _STOCK_PROPERTY_NAMES = jsonschema.Draft202012Validator.VALIDATORS["propertyNames"]
@@ -143,8 +144,13 @@ def spec_errors(data: Any) -> Iterator[jsonschema.ValidationError]:
 
 def report_error(doc: Any) -> str | None:
     """Why `doc` is not a drift JSON report (`PATH: message`), or None when it is one."""
+    return document_error(doc, REPORT_SCHEMA)
+
+
+def document_error(doc: Any, schema: str) -> str | None:
+    """Why `doc` does not follow the published schema `schema` (`PATH: message`), or None."""
     error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(load_schema(REPORT_SCHEMA)).iter_errors(doc)
+        jsonschema.Draft202012Validator(load_schema(schema)).iter_errors(doc)
     )
     if error is None:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from drift.cli.common import epilog
 from drift.cli.options import api_from, api_options, selection_from, selection_options
 from drift.errors import FetchError
 from drift.judge.select import Selection
-from drift.live.settings import ApiOptions
+from drift.live.settings import ApiOptions, settings_from
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ def execute(options: BaselineOptions) -> int:
     today = datetime.date.today()
     until = last_day(today, options.until)
     spec = load_valid_spec(options.paths, target)
-    report = run_checked(spec, options.selection, options.api, options.quiet)
+    report = run_checked(
+        spec, options.selection, settings_from(options.api, os.environ), options.quiet
+    )
     assert report is not None  # only --changed-since (not a baseline option) selects none
     if report.stopped:
         raise FetchError(report.stopped)  # a stopped run is no basis for a baseline

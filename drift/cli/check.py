@@ -18,8 +18,10 @@ from drift.live.settings import ApiOptions
 from drift.reporters import formats
 
 if TYPE_CHECKING:
-    from drift.model.desired import Spec
-    from drift.model.results import Report
+    from drift.live.settings import FetchSettings
+    from drift.model.desired import DesiredIntegration, Spec
+    from drift.model.live import Fetched
+    from drift.model.results import IntegrationResult, Report
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,18 @@ def not_in_spec_folders(outputs: list[str], spec_paths: list[str]) -> None:
             raise UsageError(f"--report {path} is inside a spec folder: the next run would read it")
 
 
-def run_checked(spec: Spec, selection: Selection, api: ApiOptions, quiet: bool) -> Report | None:
-    """The check of a loaded spec, with the progress line on a terminal: what `check` and
-    `baseline` share."""
+def run_checked(
+    spec: Spec,
+    selection: Selection,
+    settings: FetchSettings,
+    quiet: bool,
+    keep: list[tuple[DesiredIntegration, Fetched, IntegrationResult]] | None = None,
+) -> Report | None:
+    """The check of a loaded spec, with the progress line on a terminal: what `check`,
+    `baseline` and `plan` share."""
     from drift.cli.progress import Progress
     from drift.commands.check import check_spec
-    from drift.live.settings import settings_from
 
-    settings = settings_from(api, os.environ)
     progress = Progress(len(spec.integrations), enabled=not quiet)
     try:
         return check_spec(
@@ -73,6 +79,7 @@ def run_checked(spec: Spec, selection: Selection, api: ApiOptions, quiet: bool) 
             os.environ,
             on_done=progress.update,
             on_start=started if run_state["debug"] else None,
+            keep=keep,
         )
     finally:
         progress.close()
@@ -110,7 +117,10 @@ def execute(options: CheckOptions) -> int:
         from drift.commands.compare import compare_base_view
 
         review = compare_base_view(options.compare_base, options.paths, spec)
-    report = run_checked(spec, selection, options.api, options.quiet)
+    from drift.live.settings import settings_from
+
+    settings = settings_from(options.api, os.environ)
+    report = run_checked(spec, selection, settings, options.quiet)
     assert report is not None  # --changed-since selecting nothing returned above
     # a run stopped early still writes every report (a nightly dashboard gets a result),
     # then says why in one line

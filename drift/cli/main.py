@@ -38,6 +38,8 @@ class LazyGroup(click.Group):
         "check": "drift.cli.check:check_command",
         "baseline": "drift.cli.baseline:baseline_command",
         "import": "drift.cli.import_:import_command",
+        "plan": "drift.cli.plan:plan_command",
+        "apply": "drift.cli.apply:apply_command",
         "compare": "drift.cli.compare:compare_command",
         "schema": "drift.cli.schema:schema_command",
         "report": "drift.cli.report:report_group",

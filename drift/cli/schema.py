@@ -16,7 +16,7 @@ from drift.errors import ExitCode
 )
 @click.option(
     "--which",
-    type=click.Choice(["spec", "report"]),
+    type=click.Choice(["spec", "report", "plan"]),
     default="spec",
     show_default=True,
     help="Which JSON Schema to print.",
@@ -28,15 +28,17 @@ from drift.errors import ExitCode
     help="Write it to FILE (whole or not at all; its folder is created) instead of stdout.",
 )
 def schema_command(which: str, output: str | None) -> int:
-    """Print the JSON Schema (2020-12) of the spec language or of the JSON report.
+    """Print the JSON Schema (2020-12) of the spec language, the JSON report or the plan
+    file.
 
     Editors find the spec schema through the first line of a spec,
     `# yaml-language-server: $schema=PATH` (PATH relative to the spec file); `-o` puts a
     copy where that line can point, offline.
     """
-    from drift.schemas import REPORT_SCHEMA, SPEC_SCHEMA, schema_text
+    from drift.schemas import PLAN_SCHEMA, REPORT_SCHEMA, SPEC_SCHEMA, schema_text
 
-    text = schema_text(SPEC_SCHEMA if which == "spec" else REPORT_SCHEMA)
+    names = {"spec": SPEC_SCHEMA, "report": REPORT_SCHEMA, "plan": PLAN_SCHEMA}
+    text = schema_text(names[which])
     if output is None:
         emit(text)
         return ExitCode.OK

@@ -75,12 +75,16 @@ def run_check(
     today: datetime.date | None = None,
     everything: Sequence[DesiredIntegration] | None = None,
     clock: Callable[[], datetime.datetime] = utc_now,
+    keep: list[tuple[DesiredIntegration, Fetched, IntegrationResult]] | None = None,
 ) -> Report:
     """Fetch, normalize and diff every integration; one record's failure never hides
     the others. A run stopped early (a rejected key, an API that cannot be reached) still
     gives a Report, with `stopped` saying why. `everything` is the whole declared spec
-    (default: `integrations`), which says what rules may cover. `clock` dates the report."""
+    (default: `integrations`), which says what rules may cover. `keep`, when given, gets
+    each record's declaration, fetch and result before redaction (what `plan` builds on:
+    it holds live values, secrets among them). `clock` dates the report."""
     generated_at = stamp(clock())
+
     stopped = None
     try:
         fetched, stats = fetch_many(
@@ -98,13 +102,15 @@ def run_check(
     shared = ignore.SharedRules(shared_rules)
     today = today or datetime.date.today()  # once: a run across midnight stays consistent
     used: set[IgnoreRule] = set()
-    results = sorted(
-        (judge(i, f, shared, today, used) for i, f in zip(integrations, fetched, strict=True)),
-        key=lambda r: r.name,
-    )
+    judged = [
+        (i, f, judge(i, f, shared, today, used)) for i, f in zip(integrations, fetched, strict=True)
+    ]
+    if keep is not None:
+        keep.extend(judged)
+    results = sorted((r for _, _, r in judged), key=lambda r: r.name)
     checked = {r.name for r in results if r.status in (Status.IN_SYNC, Status.DRIFTED)}
     if any(r.changes or r.error for r in results):
-        redact = _secrets(integrations, fetched, settings)
+        redact = secrets_of(integrations, fetched, settings)
         results = [_without(redact, r) for r in results]
     return Report(
         settings.base_url,
@@ -119,7 +125,7 @@ def run_check(
     )
 
 
-def _secrets(
+def secrets_of(
     integrations: Sequence[DesiredIntegration], fetched: Sequence[Fetched], settings: FetchSettings
 ) -> Redactor:
     """Every secret of the run: the API key, the secret values the spec holds, and the
@@ -178,6 +184,7 @@ def check_spec(
     *,
     on_done: Callable[[int, int], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    keep: list[tuple[DesiredIntegration, Fetched, IntegrationResult]] | None = None,
 ) -> Report | None:
     """Select and check a loaded spec: what `check` and `baseline` share. Everything that
     can be wrong with the input is found before the first request. None: --changed-since
@@ -200,6 +207,7 @@ def check_spec(
         declared=len(spec.integrations),
         shared_rules=spec.ignores,
         everything=spec.integrations,
+        keep=keep,
     )
     report.shard = f"{shard[0]}/{shard[1]}" if shard else None
     report.spec_digest = spec_digest(spec.integrations, spec.ignores)

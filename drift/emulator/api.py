@@ -8,7 +8,7 @@ import re
 import string
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 from urllib.parse import unquote
@@ -20,6 +20,8 @@ from .render import render_auth, render_integration
 # the docs say names written through the API must look like this
 _NAME = re.compile(r"^[a-z]+(_[a-z]+)*$")
 _ID_CHARS = string.ascii_letters + string.digits
+# what PATCH of an auth record accepts (authType is refused with its own message)
+_PATCH_FIELDS = frozenset({"headers", "token", "username", "password", "apiKey"})
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Target:
 
     faults: Faults | None
     run: Callable[[bytes], Reply]
+    # PATCH of an auth record: the same answer as `run`, with nothing kept
+    dry_run: Callable[[bytes], Reply] | None = None
 
 
 NOT_FOUND = error_reply(404, "not found")
@@ -89,8 +93,11 @@ class Api:
         rec = self._auth(_segment(parts[5]))
         if rec is None or rec.served_under != intg.integration_id:
             return error_reply(404, "auth record not found")
-        auth_handler = self._get_auth if method == "GET" else self._patch_auth
-        return Target(rec.faults, partial(auth_handler, rec))
+        if method == "GET":
+            return Target(rec.faults, partial(self._get_auth, rec))
+        return Target(
+            rec.faults, partial(self._patch_auth, rec), partial(self._patch_auth, rec, keep=False)
+        )
 
     def _integration(self, iid: str) -> Integration | None:
         found = self._data.integrations.get(iid)
@@ -151,17 +158,30 @@ class Api:
     def _get_auth(self, rec: AuthRecord, body: bytes) -> Reply:
         return json_reply(200, render_auth(rec, self._legacy))
 
-    def _patch_auth(self, rec: AuthRecord, body: bytes) -> Reply:
+    def _patch_auth(self, rec: AuthRecord, body: bytes, keep: bool = True) -> Reply:
+        """As documented: only the fields sent change; `headers` (a list of {key, value})
+        replaces the whole list; `authType` is fixed at creation, so sending it at all is
+        refused; credentials are kept and never shown. `keep=False` answers the same
+        without changing anything (the `discard` fault)."""
         fields = _object(body)
         if isinstance(fields, Reply):
             return fields
+        if "authType" in fields:
+            return error_reply(400, "authType cannot be changed; create a new auth record")
+        unknown = sorted(set(fields) - _PATCH_FIELDS)
+        if unknown:
+            return error_reply(400, f"unknown field {unknown[0]!r}")
+        if "headers" in fields and not isinstance(fields["headers"], list):
+            return error_reply(400, "headers must be a list of {key, value}")
         try:
-            if "authType" in fields and parse_auth_type(fields["authType"]) != rec.auth_type:
-                return error_reply(400, "authType cannot be changed; create a new auth record")
             headers = parse_headers(fields["headers"]) if "headers" in fields else rec.headers
             secrets = _secrets(fields)
         except EmulatorDataError as exc:
             return error_reply(400, str(exc))
+        if not keep:
+            return json_reply(
+                200, render_auth(replace(rec, headers=headers, updated_at=_now()), self._legacy)
+            )
         rec.headers = headers  # sent headers replace the whole list; [] clears it
         rec.secrets.update(secrets)
         rec.updated_at = _now()

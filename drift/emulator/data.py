@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 from drift.spec.yamlload import YamlError, parse
 
+from .faultdata import parse_faults
+from .fields import extra, ident, mapping, no_unknown, sequence, text
 from .records import (
     AUTH_TYPES,
     AuthRecord,
     Dataset,
     EmulatorDataError,
-    Faults,
     Header,
     Integration,
 )
@@ -47,18 +47,6 @@ _AUTH_KEYS = {
     "faults",
     "extra",
 }
-_FAULT_KEYS = {
-    "latency",
-    "status",
-    "failTimes",
-    "retryAfter",
-    "notJson",
-    "truncated",
-    "drop",
-    "slowBody",
-}
-# the failure modes failTimes limits; a record may use only one of them
-_FAILURES = ("status", "drop", "notJson", "truncated")
 
 
 def load_data(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -96,10 +84,10 @@ def load_data(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def parse_data(raw: object) -> Dataset:
     """Check a data-file dict and build fresh mutable records from it."""
-    top = _mapping(raw, "data")
-    _no_unknown(top, _TOP_KEYS, "data")
+    top = mapping(raw, "data")
+    no_unknown(top, _TOP_KEYS, "data")
     integrations: dict[str, Integration] = {}
-    for i, item in enumerate(_list(top.get("integrations", []), "integrations")):
+    for i, item in enumerate(sequence(top.get("integrations", []), "integrations")):
         intg = _integration(item, f"integrations[{i}]")
         if intg.integration_id in integrations:
             raise EmulatorDataError(
@@ -107,7 +95,7 @@ def parse_data(raw: object) -> Dataset:
             )
         integrations[intg.integration_id] = intg
     auth: dict[str, AuthRecord] = {}
-    for i, item in enumerate(_list(top.get("auth", []), "auth")):
+    for i, item in enumerate(sequence(top.get("auth", []), "auth")):
         rec = _auth(item, f"auth[{i}]")
         if rec.auth_id in auth:
             raise EmulatorDataError(f"auth[{i}].authId: duplicate id {rec.auth_id!r}")
@@ -133,7 +121,7 @@ def parse_headers(value: object, where: str = "headers") -> list[Header]:
     elif isinstance(value, list):
         items = []
         for i, entry in enumerate(value):
-            pair = _mapping(entry, f"{where}[{i}]")
+            pair = mapping(entry, f"{where}[{i}]")
             if set(pair) != {"key", "value"}:
                 raise EmulatorDataError(f"{where}[{i}]: expected exactly 'key' and 'value'")
             items.append((pair["key"], pair["value"], f"{where}[{i}]"))
@@ -157,138 +145,38 @@ def parse_auth_type(value: object, where: str = "authType") -> str:
 
 
 def _integration(item: object, where: str) -> Integration:
-    m = _mapping(item, where)
-    _no_unknown(m, _INTEGRATION_KEYS, where)
+    m = mapping(item, where)
+    no_unknown(m, _INTEGRATION_KEYS, where)
     desc = m.get("description")
     if desc is not None and not isinstance(desc, str):
         raise EmulatorDataError(f"{where}.description: must be a string or null")
     auth = m.get("authentication")
     return Integration(
-        integration_id=_id(m.get("integrationId"), f"{where}.integrationId"),
-        name=_text(m.get("name", ""), f"{where}.name"),
+        integration_id=ident(m.get("integrationId"), f"{where}.integrationId"),
+        name=text(m.get("name", ""), f"{where}.name"),
         description=desc,
-        created_at=_text(m.get("createdAt", DEFAULT_TIMESTAMP), f"{where}.createdAt"),
-        updated_at=_text(m.get("updatedAt", DEFAULT_TIMESTAMP), f"{where}.updatedAt"),
-        authentication=None if auth is None else _id(auth, f"{where}.authentication"),
-        tools=list(_list(m.get("tools", []), f"{where}.tools")),
-        extra=_extra(m.get("extra"), f"{where}.extra", _INTEGRATION_KEYS),
-        faults=_faults(m.get("faults"), f"{where}.faults"),
+        created_at=text(m.get("createdAt", DEFAULT_TIMESTAMP), f"{where}.createdAt"),
+        updated_at=text(m.get("updatedAt", DEFAULT_TIMESTAMP), f"{where}.updatedAt"),
+        authentication=None if auth is None else ident(auth, f"{where}.authentication"),
+        tools=list(sequence(m.get("tools", []), f"{where}.tools")),
+        extra=extra(m.get("extra"), f"{where}.extra", _INTEGRATION_KEYS),
+        faults=parse_faults(m.get("faults"), f"{where}.faults"),
     )
 
 
 def _auth(item: object, where: str) -> AuthRecord:
-    m = _mapping(item, where)
-    _no_unknown(m, _AUTH_KEYS, where)
-    integration_id = _id(m.get("integrationId"), f"{where}.integrationId")
+    m = mapping(item, where)
+    no_unknown(m, _AUTH_KEYS, where)
+    integration_id = ident(m.get("integrationId"), f"{where}.integrationId")
     served = m.get("servedUnder")
     return AuthRecord(
-        auth_id=_id(m.get("authId"), f"{where}.authId"),
+        auth_id=ident(m.get("authId"), f"{where}.authId"),
         integration_id=integration_id,
         auth_type=parse_auth_type(m.get("authType"), f"{where}.authType"),
         headers=parse_headers(m.get("headers", {}), f"{where}.headers"),
-        created_at=_text(m.get("createdAt", DEFAULT_TIMESTAMP), f"{where}.createdAt"),
-        updated_at=_text(m.get("updatedAt", DEFAULT_TIMESTAMP), f"{where}.updatedAt"),
-        served_under=integration_id if served is None else _id(served, f"{where}.servedUnder"),
-        extra=_extra(m.get("extra"), f"{where}.extra", _AUTH_KEYS),
-        faults=_faults(m.get("faults"), f"{where}.faults"),
+        created_at=text(m.get("createdAt", DEFAULT_TIMESTAMP), f"{where}.createdAt"),
+        updated_at=text(m.get("updatedAt", DEFAULT_TIMESTAMP), f"{where}.updatedAt"),
+        served_under=integration_id if served is None else ident(served, f"{where}.servedUnder"),
+        extra=extra(m.get("extra"), f"{where}.extra", _AUTH_KEYS),
+        faults=parse_faults(m.get("faults"), f"{where}.faults"),
     )
-
-
-def _faults(value: object, where: str) -> Faults | None:
-    if value is None:
-        return None
-    m = _mapping(value, where)
-    _no_unknown(m, _FAULT_KEYS, where)
-    modes = [k for k in _FAILURES if m.get(k) not in (None, False)]
-    if len(modes) > 1:
-        raise EmulatorDataError(f"{where}: use only one of {', '.join(modes)}")
-    faults = Faults(
-        latency=_seconds(m.get("latency", 0), f"{where}.latency"),
-        not_json=_flag(m.get("notJson", False), f"{where}.notJson"),
-        truncated=_flag(m.get("truncated", False), f"{where}.truncated"),
-        drop=_flag(m.get("drop", False), f"{where}.drop"),
-        slow_body=_seconds(m.get("slowBody", 0), f"{where}.slowBody"),
-    )
-    status = m.get("status")
-    if status is not None:
-        if not _is_int(status) or not 400 <= status <= 599:
-            raise EmulatorDataError(f"{where}.status: must be an HTTP status from 400 to 599")
-        faults.status = status
-    fail_times = m.get("failTimes")
-    if fail_times is not None:
-        if not _is_int(fail_times) or fail_times < 0:
-            raise EmulatorDataError(f"{where}.failTimes: must be a whole number >= 0")
-        if not modes:
-            raise EmulatorDataError(f"{where}.failTimes: needs one of {', '.join(_FAILURES)}")
-        faults.fail_times = fail_times
-    retry = m.get("retryAfter")
-    if retry is not None:
-        if faults.status is None:
-            raise EmulatorDataError(f"{where}.retryAfter: needs a status")
-        if _is_int(retry) and retry >= 0:
-            faults.retry_after = str(retry)
-        elif isinstance(retry, str) and retry.strip():
-            faults.retry_after = retry.strip()
-        else:
-            raise EmulatorDataError(f"{where}.retryAfter: seconds >= 0 or an HTTP-date string")
-    return faults
-
-
-def _mapping(value: object, where: str) -> Mapping[str, object]:
-    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise EmulatorDataError(f"{where}: expected a mapping")
-    return value
-
-
-def _list(value: object, where: str) -> list[object]:
-    if not isinstance(value, list):
-        raise EmulatorDataError(f"{where}: expected a list")
-    return value
-
-
-def _no_unknown(m: Mapping[str, object], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(m) - allowed)
-    if unknown:
-        raise EmulatorDataError(
-            f"{where}: unknown field {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
-        )
-
-
-def _id(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value or any(c in value for c in "/?# \t"):
-        raise EmulatorDataError(f"{where}: must be a non-empty id without '/', '?', '#', spaces")
-    return value
-
-
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str):
-        raise EmulatorDataError(f"{where}: must be a string")
-    return value
-
-
-def _extra(value: object, where: str, reserved: set[str]) -> dict[str, Any]:
-    if value is None:
-        return {}
-    m = _mapping(value, where)
-    clash = sorted(set(m) & reserved)
-    if clash:
-        raise EmulatorDataError(f"{where}: {clash[0]!r} is a standard field, not an extra one")
-    return dict(m)
-
-
-def _is_int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _seconds(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise EmulatorDataError(f"{where}: must be a number of seconds")
-    if not math.isfinite(value) or value < 0:
-        raise EmulatorDataError(f"{where}: must be >= 0")
-    return float(value)
-
-
-def _flag(value: object, where: str) -> bool:
-    if not isinstance(value, bool):
-        raise EmulatorDataError(f"{where}: must be true or false")
-    return value

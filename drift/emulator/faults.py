@@ -82,3 +82,36 @@ class RunState:
         drop = bool(f.drop_rate) and rng.random() < f.drop_rate
         truncate = bool(f.truncate_rate) and rng.random() < f.truncate_rate
         return Decision(delay, drop=drop, truncate=truncate)
+
+
+@dataclass
+class PatchFaults:
+    """Per-record faults for PATCH only (the data file's `faults: {patch: ...}`): what a
+    write can suffer that a read cannot, the change made or not before the failure.
+
+    `hits` counts PATCHes so `fail_times` can stop failing; `patched` is set once a PATCH
+    changed the record, which turns on `read_status_after`."""
+
+    status: int | None = None  # answer PATCH with this status
+    drop: bool = False  # close the connection without an answer
+    discard: bool = False  # answer 200 as if applied, keep nothing
+    applied: bool = False  # with status or drop: make the change first, then fail
+    fail_times: int | None = None  # only the first N PATCHes fail
+    retry_after: str | None = None
+    read_status_after: int | None = None  # once changed, every GET answers this status
+    hits: int = 0
+    patched: bool = False
+
+    @property
+    def fails(self) -> bool:
+        """Whether a failure mode is set (else only `read_status_after` is)."""
+        return self.status is not None or self.drop or self.discard
+
+    def trip(self) -> bool:
+        """Count one PATCH; True while the failure modes still apply."""
+        self.hits += 1
+        return self.fail_times is None or self.hits <= self.fail_times
+
+    def reset(self) -> None:
+        self.hits = 0
+        self.patched = False

@@ -10,8 +10,8 @@ import time
 from contextlib import suppress
 from typing import Any
 
-from .api import Api, Reply, error_reply
-from .faults import Decision, RunState
+from .api import Api, Reply, Target, error_reply
+from .faults import Decision, PatchFaults, RunState
 from .wire import BadRequest, Request, read_request, reason, response_head, send
 
 LOG_LIMIT = 100_000  # the request log keeps at most this many recent entries
@@ -41,6 +41,8 @@ class Handler:
             for fault in faults:
                 if fault is not None:
                     fault.hits = 0
+                    if fault.patch is not None:
+                        fault.patch.reset()
 
     async def close_all(self) -> None:
         """Cancel every open connection (they close themselves) and wait for them.
@@ -127,6 +129,10 @@ class Handler:
         if faults is not None:
             delay += faults.latency
             slow = max(slow, faults.slow_body)
+            if faults.patch is not None:
+                handled, reply = self._patch_faults(req, routed, faults.patch)
+                if handled:
+                    return reply, delay, slow
             with self.lock:
                 failing = faults.trip()
             # failures answer before the handler runs, so a failed PATCH changes nothing
@@ -141,6 +147,29 @@ class Handler:
         if truncate and reply.status == 200:
             reply = Reply(200, reply.body[: len(reply.body) // 2], reply.content_type)
         return reply, delay, slow
+
+    def _patch_faults(
+        self, req: Request, routed: Target, faults: PatchFaults
+    ) -> tuple[bool, Reply | None]:
+        """PATCH faults of a record: (True, the reply or None to drop) when they decide the
+        answer, (False, None) when the request goes on as usual."""
+        if req.method == "GET" and faults.read_status_after is not None and faults.patched:
+            return True, _fault_reply(faults.read_status_after, None)
+        if req.method != "PATCH":
+            return False, None
+        with self.lock:
+            failing = faults.trip() and faults.fails
+        if failing and faults.discard and routed.dry_run is not None:
+            return True, routed.dry_run(req.body)
+        if not failing or faults.applied:
+            reply = routed.run(req.body)
+            if reply.status == 200:
+                faults.patched = True
+            if not failing:
+                return True, reply
+        if faults.drop:
+            return True, None
+        return True, _fault_reply(faults.status or 500, faults.retry_after)
 
     def _access(self, req: Request, outcome: str, started: float) -> None:
         if self._verbose:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .faults import PatchFaults
+
 AUTH_TYPES = ("NO_AUTH", "BASIC_AUTH", "BEARER_TOKEN", "API_KEY")
 
 Header = tuple[str, str]
@@ -26,6 +28,7 @@ class Faults:
     truncated: bool = False
     drop: bool = False
     slow_body: float = 0.0
+    patch: PatchFaults | None = None  # faults of PATCH requests only
     hits: int = 0
 
     def trip(self) -> bool:

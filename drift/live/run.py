@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import random
 import threading
 from collections.abc import Callable
@@ -13,7 +12,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from drift import __version__
 from drift.errors import CredentialsError, Unreachable
 from drift.live.body import Decoder, error_preview
 from drift.live.failures import connect_cause, describe
@@ -21,7 +19,6 @@ from drift.live.retry import RetryPolicy, Sleep, TokenBucket, parse_retry_after
 from drift.live.settings import (
     CONNECT_ERRORS,
     DEADLINE_REACHED,
-    POOL_SIZE,
     PREVIEW_BYTES,
     RETRY_ERRORS,
     RUN_STOPPED,
@@ -29,9 +26,9 @@ from drift.live.settings import (
     Outcome,
     Overtime,
     Unreadable,
-    tls_context,
+    pools_for,
 )
-from drift.live.transport import Transport, deadline
+from drift.live.transport import deadline
 from drift.model.live import Fetched, Target
 from drift.model.results import RunStats
 from drift.secret import Redactor
@@ -72,39 +69,7 @@ class Run:
         self.where = urlsplit(settings.base_url).netloc + (
             f" (through the proxy in {proxy.source})" if proxy else ""
         )
-        pools = max(1, math.ceil(settings.concurrency / POOL_SIZE))
-        per_pool = math.ceil(settings.concurrency / pools)
-        headers = {
-            "X-API-Key": settings.api_key.reveal(),
-            "Accept": "application/json",
-            "Accept-Encoding": "gzip, deflate",  # what Decoder reads
-            "User-Agent": f"drift/{__version__}",
-        }
-        timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
-        verify = tls_context(settings.base_url)  # one for every pool
-        # TLS to the proxy itself only for an https:// proxy
-        proxy_verify = tls_context(proxy.url) if proxy and proxy.url.startswith("https") else None
-        self.clients = [
-            httpx.Client(
-                base_url=settings.base_url,
-                headers=headers,
-                timeout=timeout,
-                # proxies come from settings.proxy only (hosts.proxy_for), never from httpx
-                trust_env=False,
-                transport=transport
-                or Transport(
-                    verify,
-                    per_pool,
-                    proxy=proxy.url if proxy else None,
-                    proxy_auth=(proxy.username, proxy.password or "")
-                    if proxy and proxy.username
-                    else None,
-                    proxy_verify=proxy_verify,
-                ),
-                follow_redirects=False,
-            )
-            for _ in range(pools)
-        ]
+        self.clients = pools_for(settings, transport)
         self.total = total
         self.done = 0
         self.on_done = on_done
@@ -213,8 +178,16 @@ class Run:
             kind = " ".join(kind.split())[:60] or "no content type"
             return self.error(f"the response is not JSON ({kind}, {len(body)} bytes)", status)
 
-    def _attempt(self, target: Target, client: httpx.Client, tries: str) -> Outcome:
-        """One GET, ended by --timeout (or the run's deadline, if that comes first)."""
+    def attempt(
+        self,
+        target: Target,
+        client: httpx.Client,
+        tries: str,
+        method: str = "GET",
+        json_body: bytes | None = None,
+    ) -> Outcome:
+        """One request (a GET, or `patch`'s PATCH with a JSON body), ended by --timeout
+        (or the run's deadline, if that comes first)."""
         limit = self.s.timeout
         remaining = self.remaining()
         if remaining is not None:
@@ -224,7 +197,13 @@ class Run:
         try:
             with (
                 deadline(ends, self.clock),
-                client.stream("GET", target.path, timeout=timeout) as response,
+                client.stream(
+                    method,
+                    target.path,
+                    timeout=timeout,
+                    content=json_body,
+                    headers=None if json_body is None else {"Content-Type": "application/json"},
+                ) as response,
             ):
                 self.note_reached()
                 return self._answer(response, ends, tries)
@@ -260,7 +239,7 @@ class Run:
                 return self.error(DEADLINE_REACHED), None
             self.count(requests=1)
             tries = f"after {attempt + 1} attempt{'s' if attempt else ''}"
-            outcome = self._attempt(target, client, tries)
+            outcome = self.attempt(target, client, tries)
             never_connected = never_connected and outcome.connect_failure is not None
             if not outcome.retry:
                 return outcome.fetched, None

@@ -3,6 +3,7 @@ the TLS context every pool of a run shares."""
 
 from __future__ import annotations
 
+import math
 import ssl
 import time
 from collections.abc import Mapping
@@ -11,9 +12,11 @@ from typing import NamedTuple
 
 import httpx
 
+from drift import __version__
 from drift.errors import UsageError
 from drift.live.hosts import DEFAULT_BASE_URL, Proxy, check_api_key, check_base_url, proxy_for
 from drift.live.retry import Clock, Sleep
+from drift.live.transport import Transport
 from drift.model.live import Fetched
 from drift.secret import Secret
 
@@ -112,3 +115,42 @@ def settings_from(options: ApiOptions, environ: Mapping[str, str]) -> FetchSetti
         max_response_bytes=options.max_response_bytes,
         proxy=proxy,
     )
+
+
+def pools_for(settings: FetchSettings, transport: httpx.BaseTransport | None) -> list[httpx.Client]:
+    """The run's connection pools: several small ones (one large pool costs CPU per
+    request that grows with its size, bench/RESULTS.md), sharing one TLS context."""
+    proxy = settings.proxy
+    pools = max(1, math.ceil(settings.concurrency / POOL_SIZE))
+    per_pool = math.ceil(settings.concurrency / pools)
+    headers = {
+        "X-API-Key": settings.api_key.reveal(),
+        "Accept": "application/json",
+        "Accept-Encoding": "gzip, deflate",  # what Decoder reads
+        "User-Agent": f"drift/{__version__}",
+    }
+    timeout = httpx.Timeout(settings.timeout, connect=min(settings.timeout, 10.0))
+    verify = tls_context(settings.base_url)  # one for every pool
+    # TLS to the proxy itself only for an https:// proxy
+    proxy_verify = tls_context(proxy.url) if proxy and proxy.url.startswith("https") else None
+    return [
+        httpx.Client(
+            base_url=settings.base_url,
+            headers=headers,
+            timeout=timeout,
+            # proxies come from settings.proxy only (hosts.proxy_for), never from httpx
+            trust_env=False,
+            transport=transport
+            or Transport(
+                verify,
+                per_pool,
+                proxy=proxy.url if proxy else None,
+                proxy_auth=(proxy.username, proxy.password or "")
+                if proxy and proxy.username
+                else None,
+                proxy_verify=proxy_verify,
+            ),
+            follow_redirects=False,
+        )
+        for _ in range(pools)
+    ]

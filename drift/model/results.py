@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from drift.errors import ExitCode, Location, printable
@@ -44,8 +44,9 @@ class Change:
     """One difference: `kind` is changed, added (live only) or removed (spec only).
 
     `expected` and `actual` are already safe to print: secret values arrive redacted.
-    `disposition` is "drift" (counts), "ignored" (an ignore rule accepts it) or "warning"
-    (an extra header under `extraHeaders: warn`); only "drift" affects the exit code.
+    `disposition` is "drift" (counts), "ignored" (an ignore rule accepts it), "warning"
+    (an extra header under `extraHeaders: warn`) or "applied" (`drift apply` fixed it);
+    only "drift" affects the exit code.
     """
 
     kind: str
@@ -81,17 +82,28 @@ class ErrorInfo:
         object.__setattr__(self, "message", printable(self.message))
 
 
+# what `drift apply` did to a record (IntegrationResult.action); None: nothing to do
+ACTIONS = ("applied", "stale", "cannot apply", "failed")
+
+
 @dataclass(frozen=True)
 class IntegrationResult:
     desired: DesiredIntegration
     status: Status
     changes: tuple[Change, ...] = ()
     error: ErrorInfo | None = None
+    _: KW_ONLY  # what came later is named where it is given
     updated_at: str | None = None  # the live record's updatedAt, when it was read
+    action: str | None = None  # apply only: one of ACTIONS; `status` is the state after it
 
     @property
     def name(self) -> str:
         return self.desired.name
+
+    @property
+    def label(self) -> str:
+        """How reports for people name the outcome: `drifted`, `applied (in sync)`."""
+        return f"{self.action} ({self.status.label})" if self.action else self.status.label
 
 
 @dataclass
@@ -150,6 +162,13 @@ class Report:
             else:
                 shown.append(result)
         return shown, skipped
+
+    def actions(self) -> dict[str, int]:
+        """How many records apply applied, found stale, could not apply, failed on;
+        empty for a check (no result has an action)."""
+        if not any(r.action for r in self.results):
+            return {}
+        return {action: sum(1 for r in self.results if r.action == action) for action in ACTIONS}
 
     def summary(self) -> dict[str, int]:
         return {

@@ -1,9 +1,9 @@
 """Reporters: one function per format and per thing rendered, all behind one registry that
 feeds every `--format` choice.
 
-Four things are rendered: a check `report` (a Report), a spec `review` (what `compare`
-and `check --compare-base` show), a `report-diff` (`drift report diff`) and the `problems`
-of `validate`. A renderer returns the
+Five things are rendered: a check or apply `report` (a Report), a spec `review` (what
+`compare` and `check --compare-base` show), a `report-diff` (`drift report diff`), a `plan`
+and the `problems` of `validate`. A renderer returns the
 whole output as text, so that a report is written whole or not at all. Adding a format
 touches its module and the table below.
 """
@@ -45,6 +45,11 @@ _RENDERERS: dict[str, dict[str, str]] = {
         "text": "drift.reporters.reportdiff:render_text",
         "json": "drift.reporters.reportdiff:render_json",
         "markdown": "drift.reporters.reportdiff:render_markdown",
+    },
+    "plan": {
+        "text": "drift.reporters.plan:render_text",
+        "markdown": "drift.reporters.plan:render_markdown",
+        "json": "drift.reporters.plan:render_json",
     },
     "problems": {
         "text": "drift.reporters.validation:render_text",

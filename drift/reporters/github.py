@@ -38,6 +38,8 @@ class _Annotation(NamedTuple):
 
 def _title(result: IntegrationResult, level: str) -> str:
     what = "warning" if level == "warning" else _TITLE.get(result.status, "drifted")
+    if result.action and level != "warning":  # `drift apply`: stale, cannot apply, ...
+        what = result.action
     return f"drift: {result.name} {what}"
 
 
@@ -51,6 +53,8 @@ def _annotations(result: IntegrationResult) -> list[_Annotation]:
         return [_Annotation(item.source, item.name, 0, "error", _title(result, "error"), message)]
     out: list[_Annotation] = []
     at_entry: dict[str, list[str]] = {}
+    if result.error is not None:  # `drift apply`: why drift remains (stale, cannot apply)
+        at_entry["error"] = [result.error.message]
     for change in result.changes:
         level = _LEVEL.get(change.disposition)
         if level is None:

@@ -38,7 +38,7 @@ def _change(change: Change) -> dict[str, Any]:
 
 def _result(result: IntegrationResult) -> dict[str, Any]:
     item = result.desired
-    return {
+    out: dict[str, Any] = {
         "name": item.name,
         "integrationId": item.integration_id,
         "authId": item.auth_id,
@@ -50,6 +50,9 @@ def _result(result: IntegrationResult) -> dict[str, Any]:
         else {"message": result.error.message, "httpStatus": result.error.http_status},
         "updatedAt": result.updated_at,
     }
+    if result.action is not None:  # `drift apply`
+        out["action"] = result.action
+    return out
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -81,6 +84,14 @@ def as_dict(report: Report) -> dict[str, Any]:
         for rule in report.stale_rules
     ]
     doc["hints"] = report.hints()
+    actions = report.actions()
+    if actions:  # `drift apply`
+        doc["actions"] = {
+            "applied": actions["applied"],
+            "stale": actions["stale"],
+            "cannotApply": actions["cannot apply"],
+            "failed": actions["failed"],
+        }
     doc["shard"] = report.shard
     doc["specDigest"] = report.spec_digest
     if report.partial:

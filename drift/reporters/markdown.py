@@ -68,7 +68,7 @@ def _row(result: IntegrationResult) -> str:
         what = changes_phrase(result.changes)
     cells = (
         cell(result.name),
-        result.status.label,
+        result.label,
         cell(ids(result)),
         cell(result.desired.source.short),
         what,
@@ -91,7 +91,7 @@ def _details(result: IntegrationResult) -> str:
     if not result.changes and (result.error is None or len(result.error.message) <= _CELL_CHARS):
         return ""
     # the summary line is HTML (markdown is not read there): an escaped <code> element
-    summary = f"{html_code(result.name)}: {result.status.label}"
+    summary = f"{html_code(result.name)}: {result.label}"
     parts = []
     if result.changes:
         summary += f", {changes_phrase(result.changes)}"

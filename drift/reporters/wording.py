@@ -53,6 +53,9 @@ def summary_line(report: Report) -> str:
         f"{s['drifted']} drifted, {s['notFound']} not found, {s['errors']} errors, "
         f"{s['inSync']} in sync ({s['total']} total)"
     )
+    actions = report.actions()  # `drift apply`: what it did, then the state after it
+    if actions:
+        line = ", ".join(f"{n} {action}" for action, n in actions.items()) + "; " + line
     return line
 
 
@@ -80,8 +83,11 @@ def changes_phrase(changes: tuple[Change, ...]) -> str:
     """Like "3 changes", or "1 change, 2 ignored, 1 warning" when some do not count."""
     drift = sum(1 for c in changes if c.disposition == "drift")
     ignored = sum(1 for c in changes if c.disposition == "ignored")
-    warnings = len(changes) - drift - ignored
+    applied = sum(1 for c in changes if c.disposition == "applied")
+    warnings = len(changes) - drift - ignored - applied
     parts = [f"{drift} change" + ("" if drift == 1 else "s")] if drift or not changes else []
+    if applied:
+        parts.append(f"{applied} applied")
     if ignored:
         parts.append(f"{ignored} ignored")
     if warnings:
@@ -110,7 +116,7 @@ def block(result: IntegrationResult, paint: Paint | None = None) -> list[str]:
     paint = paint or Paint(False)
     status = result.status
     lines = [
-        f"{paint(result.name, 'bold')}: {paint(status.label, _STATUS_COLOR[status])}"
+        f"{paint(result.name, 'bold')}: {paint(result.label, _STATUS_COLOR[status])}"
         f"  ({ids(result)}, {result.desired.source.short})"
     ]
     lines += [f"  {change_line(change, paint)}" for change in result.changes]

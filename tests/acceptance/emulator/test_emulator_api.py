@@ -239,27 +239,53 @@ def test_create_auth_rejects_bad_json(client: httpx.Client) -> None:
 
 def test_patch_auth_replaces_headers(client: httpx.Client) -> None:
     response = client.patch(
-        SHOP_AUTH,
-        json={"headers": [{"key": "X-New", "value": "1"}], "token": "t0ken", "authType": "api_key"},
+        SHOP_AUTH, json={"headers": [{"key": "X-New", "value": "1"}], "token": "t0ken-Zx9"}
     )
     assert response.status_code == 200
     record = response.json()
     assert record["headers"] == [{"key": "X-New", "value": "1"}]
     assert record["authType"] == "API_KEY" and record["createdAt"] == SHOP_RECORD["createdAt"]
     assert record["updatedAt"] != SHOP_RECORD["updatedAt"]
-    assert "t0ken" not in response.text
+    assert "t0ken-Zx9" not in response.text  # credentials are write-only
     assert client.get(SHOP_AUTH).json() == record
-    assert client.patch(SHOP_AUTH, json={"headers": {}}).json()["headers"] == []
+    assert "t0ken-Zx9" not in client.get(SHOP).text
+    assert client.patch(SHOP_AUTH, json={"headers": []}).json()["headers"] == []
     assert client.patch(SHOP_AUTH, json={}).status_code == 200
 
 
-def test_patch_auth_cannot_change_auth_type(client: httpx.Client) -> None:
-    response = client.patch(SHOP_AUTH, json={"authType": "BEARER_TOKEN", "headers": []})
+def test_patch_auth_keeps_headers_not_sent(client: httpx.Client) -> None:
+    response = client.patch(SHOP_AUTH, json={"password": "pw-Zx9"})
+    assert response.status_code == 200
+    assert response.json()["headers"] == SHOP_RECORD["headers"]
+    assert "pw-Zx9" not in response.text
+
+
+@pytest.mark.parametrize("auth_type", ["BEARER_TOKEN", "API_KEY", "api_key", "nope"])
+def test_patch_auth_refuses_auth_type(client: httpx.Client, auth_type: str) -> None:
+    # fixed at creation: in the body at all, even unchanged, it is refused
+    response = client.patch(SHOP_AUTH, json={"authType": auth_type, "headers": []})
     assert response.status_code == 400
     assert response.json() == {"error": "authType cannot be changed; create a new auth record"}
     assert client.get(SHOP_AUTH).json() == SHOP_RECORD  # nothing changed, headers included
-    assert client.patch(SHOP_AUTH, json={"authType": "nope"}).status_code == 400
-    assert client.patch(SHOP_AUTH, json={"password": None}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"password": None}, "password must be a string"),
+        ({"headers": {}}, "headers must be a list"),
+        ({"headers": [[{"key": "A", "value": "1"}]]}, "expected a mapping"),
+        ({"headers": [], "name": "x"}, "unknown field 'name'"),
+    ],
+)
+def test_patch_auth_rejects(client: httpx.Client, body: Any, error: str) -> None:
+    response = client.patch(SHOP_AUTH, json=body)
+    assert response.status_code == 400
+    assert error in response.json()["error"]
+    assert client.get(SHOP_AUTH).json() == SHOP_RECORD
+
+
+def test_patch_auth_rejects_an_empty_body(client: httpx.Client) -> None:
     assert client.patch(SHOP_AUTH, content=b"").status_code == 400
 
 

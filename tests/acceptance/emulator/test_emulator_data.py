@@ -155,6 +155,14 @@ INTG_A = {"integrationId": "intg_a"}
         (minimal(faults={"latency": -1}), "faults.latency: must be >= 0"),
         (minimal(faults={"slowBody": "1s"}), "faults.slowBody: must be a number of seconds"),
         (minimal(faults={"notJson": "yes"}), "faults.notJson: must be true or false"),
+        (minimal(faults={"patch": []}), "auth[0].faults.patch: expected a mapping"),
+        (minimal(faults={"patch": {"stat": 500}}), "faults.patch: unknown field 'stat'"),
+        (minimal(faults={"patch": {"status": 200}}), "faults.patch.status: must be an HTTP"),
+        (minimal(faults={"patch": {"failTimes": 1}}), "patch.failTimes: needs one of status"),
+        (minimal(faults={"patch": {"applied": True}}), "patch.applied: needs status or drop"),
+        (minimal(faults={"patch": {"drop": True, "discard": True}}), "use only one of drop"),
+        (minimal(faults={"patch": {"retryAfter": 1}}), "patch.retryAfter: needs a status"),
+        (minimal(faults={"patch": {"readStatusAfter": 99}}), "readStatusAfter: must be an HTTP"),
     ],
 )
 def test_bad_data_is_named(data: dict[str, Any], message: str) -> None:

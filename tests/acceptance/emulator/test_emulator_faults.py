@@ -221,3 +221,69 @@ def test_run_slow_body(make_emulator: Make, connect: Connect) -> None:
 def test_bad_run_faults(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Emulator(faulty(), **kwargs)
+
+
+# -- PATCH faults (faults: {patch: ...}) --------------------------------------------------
+
+NEW = {"headers": [{"key": "X-B", "value": "2"}]}
+BEFORE = [{"key": "X-A", "value": "1"}]
+AFTER = [{"key": "X-B", "value": "2"}]
+
+
+def patched(client: httpx.Client) -> Any:
+    return client.get(AUTH).json()["headers"]
+
+
+@pytest.mark.parametrize(
+    ("status", "applied", "after"), [(500, False, BEFORE), (500, True, AFTER), (409, False, BEFORE)]
+)
+def test_patch_status_fault(
+    make_emulator: Make, connect: Connect, status: int, applied: bool, after: Any
+) -> None:
+    emulator = make_emulator(faulty({"patch": {"status": status, "applied": applied}}))
+    client = connect(emulator)
+    response = client.patch(AUTH, json=NEW)
+    assert response.status_code == status
+    assert patched(client) == after
+    assert client.get(AUTH).status_code == 200  # reads are not affected
+
+
+@pytest.mark.parametrize(("applied", "after"), [(False, BEFORE), (True, AFTER)])
+def test_patch_drop_before_or_after_applying(
+    make_emulator: Make, connect: Connect, applied: bool, after: Any
+) -> None:
+    client = connect(make_emulator(faulty({"patch": {"drop": True, "applied": applied}})))
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.patch(AUTH, json=NEW)
+    assert patched(client) == after
+
+
+def test_patch_fail_times_then_applies(make_emulator: Make, connect: Connect) -> None:
+    emulator = make_emulator(faulty({"patch": {"status": 503, "failTimes": 1, "retryAfter": 0}}))
+    client = connect(emulator)
+    first = client.patch(AUTH, json=NEW)
+    assert (first.status_code, first.headers["retry-after"]) == (503, "0")
+    assert client.patch(AUTH, json=NEW).status_code == 200
+    assert patched(client) == AFTER
+    emulator.reset_counters()
+    assert client.patch(AUTH, json=NEW).status_code == 503
+
+
+def test_patch_discard_answers_as_if_applied(make_emulator: Make, connect: Connect) -> None:
+    client = connect(make_emulator(faulty({"patch": {"discard": True}})))
+    response = client.patch(AUTH, json=NEW)
+    assert response.status_code == 200 and response.json()["headers"] == AFTER
+    assert patched(client) == BEFORE
+    assert client.get(AUTH).json()["updatedAt"] != response.json()["updatedAt"]
+
+
+def test_reads_fail_once_a_patch_changed_the_record(make_emulator: Make, connect: Connect) -> None:
+    emulator = make_emulator(faulty({"patch": {"readStatusAfter": 500}}))
+    client = connect(emulator)
+    assert client.get(AUTH).status_code == 200
+    assert client.patch(AUTH, json={"headers": [{"key": "X-A"}]}).status_code == 400
+    assert client.get(AUTH).status_code == 200  # a refused PATCH changed nothing
+    assert client.patch(AUTH, json=NEW).status_code == 200
+    assert client.get(AUTH).status_code == 500
+    emulator.reset_counters()
+    assert client.get(AUTH).status_code == 200

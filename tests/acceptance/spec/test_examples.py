@@ -18,6 +18,7 @@ EXAMPLES = sorted(p for p in (ROOT / "specs").rglob("*") if p.suffix in (".yaml"
 SCHEMAS = {
     "spec": ROOT / "schemas" / "spec.schema.json",
     "report": ROOT / "schemas" / "report.schema.json",
+    "plan": ROOT / "schemas" / "plan.schema.json",
 }
 
 
