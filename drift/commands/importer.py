@@ -174,7 +174,8 @@ def unfit_reason(item: Imported) -> str | None:
     if problems:
         problem = problems[0]
         where = problem.path.split(".", 2)[2] if problem.path.count(".") >= 2 else problem.path
-        return f"the live record does not fit the spec language: {where}: {problem.message}"
+        at = f"{where}: " if where else ""
+        return f"the live record does not fit the spec language: {at}{problem.message}"
     [got] = spec.integrations
     expected = [
         (h, "sha256" if _pinned(h, v) else "equals", _digest(v) if _pinned(h, v) else v)
@@ -196,7 +197,7 @@ def unfit_reason(item: Imported) -> str | None:
 
 
 def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
