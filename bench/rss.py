@@ -4,7 +4,7 @@
     python bench/rss.py --drift-src DIR  # another checkout's drift package (a before/after)
 
 Each case runs `drift check` of one integration in a fresh process, against the test
-suite's hostile server (tests/hostile/hostile_server.py) on 127.0.0.1, under
+suite's hostile server (tests/acceptance/hostile/hostile_server.py) on 127.0.0.1, under
 `/usr/bin/time -v` when it exists (else getrusage of the child), and prints its peak RSS,
 exit code, wall time and the record's error. The figures are in README.md, "Security
 notes".
