@@ -76,7 +76,7 @@ def classify(code: int | None) -> str:
 
 def tabulate(module: str) -> dict[str, Any]:
     """Counts for one module from mutmut's meta file, with the names of the survivors."""
-    meta_path = MUTANTS / "drift" / f"{module}.py.meta"
+    meta_path = MUTANTS / (source(module) + ".meta")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     counts = dict.fromkeys([*COLUMNS, "skipped", "not checked"], 0)
     survivors = []
@@ -123,12 +123,12 @@ def render(results: dict[str, Any]) -> str:
     for module in CORE:
         row = results.get(module)
         if row is None:
-            lines.append(f"| `drift/{module}.py` | not run yet | | | | | | | |")
+            lines.append(f"| `{source(module)}` | not run yet | | | | | | | |")
             continue
         score = "—" if row["score"] is None else f"{row['score']:.1f} %"
         wall = f"{row['wall_seconds']:.0f} s" if row.get("wall_seconds") is not None else "—"
         counts = " | ".join(str(row[c]) for c in COLUMNS)
-        lines.append(f"| `drift/{module}.py` | {row['mutants']} | {counts} | {score} | {wall} |")
+        lines.append(f"| `{source(module)}` | {row['mutants']} | {counts} | {score} | {wall} |")
     lines += ["", "Measured:", ""]
     for module in CORE:
         row = results.get(module)
