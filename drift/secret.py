@@ -7,6 +7,11 @@ import re
 from collections.abc import Iterable
 
 
+def sha256_hex(value: str) -> str:
+    """The SHA-256 of a value, in hex: how a spec pins a secret (`{sha256: ...}`)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def fingerprint(value: str) -> str:
     """`<redacted sha256:1a2b3c4d>`: lets two secret values be told apart, reveals nothing."""
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]

@@ -8,7 +8,6 @@ import, like a record that could not be fetched: nothing is written, exit 3.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from drift.live.normalize import ShapeError, canonical_timestamp, embedded_auth,
 from drift.model.desired import canonical_id, record_key
 from drift.model.live import Fetched, Target
 from drift.model.matchers import looks_sensitive
-from drift.secret import holds_known
+from drift.secret import holds_known, sha256_hex
 from drift.spec import yamlload
 from drift.spec.load import build_spec, load_spec
 
@@ -178,7 +177,7 @@ def unfit_reason(item: Imported) -> str | None:
         return f"the live record does not fit the spec language: {at}{problem.message}"
     [got] = spec.integrations
     expected = [
-        (h, "sha256" if _pinned(h, v) else "equals", _digest(v) if _pinned(h, v) else v)
+        (h, "sha256" if _pinned(h, v) else "equals", sha256_hex(v) if _pinned(h, v) else v)
         for h, v in item.headers
     ]
     read_back = [(h.name, h.matcher.kind, h.matcher.argument) for h in got.headers or ()]
@@ -194,10 +193,6 @@ def unfit_reason(item: Imported) -> str | None:
     ):  # pragma: no cover - a defence: quoting makes this unreachable
         return "the live record does not read back as written"
     return None
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
@@ -217,7 +212,7 @@ def render_entries(items: Sequence[Imported], indent: int = 2) -> str:
         lines.append(f"{two}headers:" + ("" if item.headers else " {}"))
         for header, value in item.headers:
             if _pinned(header, value):
-                lines.append(f"{three}{_quoted(header)}: {{sha256: {_digest(value)}}}")
+                lines.append(f"{three}{_quoted(header)}: {{sha256: {sha256_hex(value)}}}")
             else:
                 lines.append(f"{three}{_quoted(header)}: {_quoted(value)}")
         lines.append("")
