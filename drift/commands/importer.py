@@ -155,8 +155,7 @@ def build(
 
 
 def _pinned(header: str, value: str) -> bool:
-    """Secret header values are written as their SHA-256 only; so is any value that holds
-    a secret drift knows (a record echoing the API key)."""
+    """Pinned by SHA-256 only: a secret header, or a value holding a secret drift knows."""
     return looks_sensitive(header) or holds_known(value)
 
 

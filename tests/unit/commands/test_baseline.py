@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from drift.commands.baseline import default_output, previous_rules, render_baseline, writable
-from drift.errors import Location, SpecError, UsageError
+from drift.commands.baseline import (
+    default_output,
+    exit_code,
+    last_day,
+    prepare,
+    previous_rules,
+    render_baseline,
+    writable,
+)
+from drift.errors import ExitCode, Location, SpecError, UsageError
 from drift.model.desired import DesiredIntegration, IgnoreRule
 from drift.model.matchers import Matcher
 from drift.model.results import Change, IntegrationResult, Report, Seen, Status
@@ -200,4 +208,87 @@ def test_the_rules_of_the_file_being_replaced(tmp_path: Path) -> None:
     target.write_text("version: 1\nignore: {}\n", encoding="utf-8")
     with pytest.raises(SpecError) as caught:
         previous_rules(target)
+    assert [p.location.file for p in caught.value.problems] == [str(target)]
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [
+        ((), ExitCode.OK),
+        ((Status.IN_SYNC,), ExitCode.OK),
+        ((Status.DRIFTED, Status.IN_SYNC), ExitCode.OK),  # the baseline covers the drift
+        ((Status.IN_SYNC, Status.NOT_FOUND), ExitCode.DRIFT),
+        ((Status.DRIFTED, Status.ERROR), ExitCode.INCOMPLETE),
+        ((Status.ERROR, Status.NOT_FOUND), ExitCode.DRIFT),  # not found outranks an error
+        ((Status.NOT_FOUND, Status.ERROR), ExitCode.DRIFT),
+    ],
+)
+def test_exit_code_is_what_the_next_check_still_finds(
+    statuses: tuple[Status, ...], code: ExitCode
+) -> None:
+    report = Report("https://api.test", [_result(f"i{n}", s) for n, s in enumerate(statuses)])
+    assert exit_code(report) is code
+
+
+def test_the_last_day_is_ninety_days_out_unless_given() -> None:
+    assert last_day(TODAY, None) == datetime.date(2027, 2, 27)
+    assert last_day(TODAY, datetime.date(2026, 12, 1)) == datetime.date(2026, 12, 1)
+    assert last_day(TODAY, TODAY) == TODAY  # today is not the past
+
+
+def test_a_last_day_in_the_past_is_refused() -> None:
+    with pytest.raises(UsageError) as caught:
+        last_day(TODAY, datetime.date(2026, 11, 28))
+    assert str(caught.value) == "--until 2026-11-28 is in the past"
+
+
+def test_prepare_a_new_baseline_in_the_spec_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "specs"
+    folder.mkdir()
+    assert prepare([str(folder)], None) == (folder / "drift-baseline.yaml", [])
+    assert not (folder / "drift-baseline.yaml").exists()  # nothing written yet
+    assert prepare([str(folder)], str(tmp_path / "b.yaml")) == (tmp_path / "b.yaml", [])
+
+
+def test_prepare_reads_the_rules_of_the_baseline_it_replaces(tmp_path: Path) -> None:
+    target = tmp_path / "drift-baseline.yaml"
+    target.write_text(
+        "# drift baseline: written 2026-11-01 from 1 checked integration.\n"
+        "version: 1\nignore:\n"
+        '  - {integration: "shop", path: "/authType", reason: "r"}\n',
+        encoding="utf-8",
+    )
+    where, [rule] = prepare([str(tmp_path)], None)
+    assert where == target
+    assert (rule.integration, rule.path, rule.reason) == ("shop", "/authType", "r")
+
+
+def test_prepare_refuses_a_file_drift_did_not_write(tmp_path: Path) -> None:
+    target = tmp_path / "mine.yaml"
+    target.write_text("version: 1\nignore: []\n", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        prepare([str(tmp_path)], str(target))
+    assert str(caught.value) == (
+        f"{target} exists and is not a drift baseline; choose another --output"
+    )
+    assert target.read_text(encoding="utf-8") == "version: 1\nignore: []\n"
+
+
+def test_prepare_refuses_a_path_it_cannot_write(tmp_path: Path) -> None:
+    missing = tmp_path / "nope" / "b.yaml"
+    with pytest.raises(UsageError) as caught:
+        prepare([str(tmp_path)], str(missing))
+    assert str(caught.value) == (
+        f"cannot write the baseline {missing}: folder {missing.parent} does not exist"
+    )
+    with pytest.raises(UsageError) as caught:
+        prepare([str(tmp_path)], str(tmp_path))
+    assert str(caught.value) == f"cannot write the baseline {tmp_path}: it is a folder"
+
+
+def test_prepare_refuses_a_baseline_that_is_not_a_valid_spec(tmp_path: Path) -> None:
+    target = tmp_path / "drift-baseline.yaml"
+    target.write_text("# drift baseline: hand edited\nversion: 1\nignore: {}\n", "utf-8")
+    with pytest.raises(SpecError) as caught:
+        prepare([str(tmp_path)], None)
     assert [p.location.file for p in caught.value.problems] == [str(target)]

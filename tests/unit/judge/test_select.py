@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from drift.errors import Location, UsageError
-from drift.judge.select import parse_shard, select, select_shard, shard_of
+from drift.judge.select import (
+    Selection,
+    choose,
+    parse_shard,
+    select,
+    select_shard,
+    shard_of,
+)
 from drift.spec.load import DesiredIntegration
 
 HERE = Location("spec.yaml", 1, 1)
@@ -124,3 +131,84 @@ def test_select_each_selector_alone_and_combined() -> None:
     assert names(select(items, tags=("crm",), exclude=("gamma",))) == []
     assert names(select(items, only=("alpha", "beta"), tags=("pay",))) == ["alpha"]
     assert names(select(items, only=("beta",), tags=("pay",))) == []  # untagged fails --tag
+
+
+def _names(chosen: list[DesiredIntegration]) -> list[str]:
+    return [i.name for i in chosen]
+
+
+SHARDED = [item(n) for n in ("a", "shopify_store", "crm_sync", "payments_gateway", "x")]
+
+
+def test_a_selection_selects_everything_by_default() -> None:
+    selection = Selection()
+    assert (selection.only, selection.exclude, selection.tags) == ((), (), ())
+    assert selection.shard is None
+    assert selection.changed is None
+    assert choose(SHARDED, selection) == (SHARDED, None)
+
+
+def test_choose_with_globs_tags_and_a_shard() -> None:
+    items = [item("alpha", ("pay",)), item("beta", ("crm",)), item("gamma", ("crm",))]
+    chosen, shard = choose(items, Selection(only=("a*", "b*"), exclude=("alpha",)))
+    assert (_names(chosen), shard) == (["beta"], None)
+    chosen, shard = choose(items, Selection(tags=("crm",)))
+    assert (_names(chosen), shard) == (["beta", "gamma"], None)
+    # the shard is parsed and returned, and only its integrations are kept, in order
+    chosen, shard = choose(SHARDED, Selection(shard=" 4/4 "))
+    assert (_names(chosen), shard) == (["crm_sync", "payments_gateway"], (4, 4))
+    chosen, shard = choose(SHARDED, Selection(only=("p*", "s*"), shard="2/4"))
+    assert (_names(chosen), shard) == (["shopify_store"], (2, 4))
+
+
+def test_an_empty_shard_is_not_an_error() -> None:
+    chosen, shard = choose([item("a")], Selection(shard="2/4"))
+    assert (chosen, shard) == ([], (2, 4))
+
+
+def test_a_bad_shard_is_refused_even_when_nothing_is_declared() -> None:
+    with pytest.raises(UsageError) as raised:
+        choose([], Selection(shard="5/4"))
+    assert str(raised.value) == "invalid --shard '5/4': K must be between 1 and N"
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        Selection(only=("zeta",)),
+        Selection(exclude=("*",)),
+        Selection(tags=("nope",)),
+        Selection(only=("alpha",), changed=frozenset({"alpha"}), exclude=("al*",)),
+    ],
+)
+def test_selectors_that_select_none_are_a_usage_error(selection: Selection) -> None:
+    items = [item("alpha"), item("beta", ("crm",)), item("gamma")]
+    with pytest.raises(UsageError) as raised:
+        choose(items, selection)
+    assert str(raised.value) == "--only/--exclude/--tag select none of the 3 declared integrations"
+
+
+def test_a_spec_that_declares_nothing_selects_nothing_without_error() -> None:
+    assert choose([], Selection(only=("zeta",))) == ([], None)
+    assert choose([], Selection(shard="1/2")) == ([], (1, 2))
+
+
+def test_changed_since_keeps_only_the_changed_names() -> None:
+    items = [item("alpha"), item("beta", ("crm",)), item("gamma", ("crm",))]
+    changed = frozenset({"gamma", "alpha", "removed_since"})
+    chosen, shard = choose(items, Selection(changed=changed))
+    assert (_names(chosen), shard) == (["alpha", "gamma"], None)
+    # with the other selectors: both must let an integration through
+    chosen, _ = choose(items, Selection(tags=("crm",), changed=changed))
+    assert _names(chosen) == ["gamma"]
+    # nothing changed is an empty run, not an error: the pull request changed no integration
+    assert choose(items, Selection(changed=frozenset())) == ([], None)
+    assert choose(items, Selection(tags=("crm",), changed=frozenset({"alpha"}))) == ([], None)
+
+
+def test_changed_since_before_the_shard() -> None:
+    # the shard is taken of the changed integrations, each keeping its own stable shard
+    changed = frozenset({"a", "crm_sync", "x"})
+    assert _names(choose(SHARDED, Selection(changed=changed, shard="4/4"))[0]) == ["crm_sync"]
+    assert _names(choose(SHARDED, Selection(changed=changed, shard="1/4"))[0]) == ["x"]
+    assert choose(SHARDED, Selection(changed=changed, shard="2/4")) == ([], (2, 4))
