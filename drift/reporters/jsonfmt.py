@@ -17,11 +17,11 @@ from drift.reporters.escape import json_safe
 from drift.schemas import report_error
 
 
-def _location(loc: Location) -> dict[str, Any]:
+def location_dict(loc: Location) -> dict[str, Any]:
     return {"file": loc.file, "line": loc.line, "column": loc.column}
 
 
-def _change(change: Change) -> dict[str, Any]:
+def change_dict(change: Change) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": change.kind,
         "path": change.path,
@@ -30,7 +30,7 @@ def _change(change: Change) -> dict[str, Any]:
         "disposition": change.disposition,
     }
     if change.source is not None:
-        out["source"] = _location(change.source)
+        out["source"] = location_dict(change.source)
     if change.note:
         out["note"] = change.note
     return out
@@ -43,8 +43,8 @@ def _result(result: IntegrationResult) -> dict[str, Any]:
         "integrationId": item.integration_id,
         "authId": item.auth_id,
         "status": result.status.value,
-        "source": _location(item.source),
-        "changes": [_change(c) for c in result.changes],
+        "source": location_dict(item.source),
+        "changes": [change_dict(c) for c in result.changes],
         "error": None
         if result.error is None
         else {"message": result.error.message, "httpStatus": result.error.http_status},
@@ -79,7 +79,7 @@ def as_dict(report: Report) -> dict[str, Any]:
             "path": rule.path,
             "reason": rule.reason,
             "until": rule.until.isoformat() if rule.until else None,
-            "source": _location(rule.source),
+            "source": location_dict(rule.source),
         }
         for rule in report.stale_rules
     ]
@@ -110,6 +110,19 @@ def location_of(raw: dict[str, Any]) -> Location:
     return Location(str(raw["file"]), int(raw["line"]), int(raw["column"]))
 
 
+def change_of(raw: dict[str, Any]) -> Change:
+    """A change as `change_dict` wrote it (in a report or a plan file)."""
+    return Change(
+        raw["kind"],
+        raw["path"],
+        raw["expected"],
+        raw["actual"],
+        location_of(raw["source"]) if raw.get("source") else None,
+        raw.get("note"),
+        raw.get("disposition", "drift"),
+    )
+
+
 def result_of(raw: dict[str, Any]) -> IntegrationResult:
     source = location_of(raw["source"])
     desired = DesiredIntegration(
@@ -121,18 +134,7 @@ def result_of(raw: dict[str, Any]) -> IntegrationResult:
         source=source,
         auth_type_source=source,
     )
-    changes = tuple(
-        Change(
-            c["kind"],
-            c["path"],
-            c["expected"],
-            c["actual"],
-            location_of(c["source"]) if c.get("source") else None,
-            c.get("note"),
-            c.get("disposition", "drift"),
-        )
-        for c in raw["changes"]
-    )
+    changes = tuple(change_of(c) for c in raw["changes"])
     error = raw.get("error")
     return IntegrationResult(
         desired,

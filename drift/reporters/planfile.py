@@ -12,32 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from drift import __version__
-from drift.errors import ExitCode, Location, UsageError
+from drift.errors import ExitCode, UsageError
 from drift.model.plan import CANNOT_APPLY, NONE, UPDATE, LiveState, Plan, PlanHeader, PlannedRecord
-from drift.model.results import Change, Status
+from drift.model.results import Status
 from drift.reporters.escape import json_safe
+from drift.reporters.jsonfmt import change_dict, change_of, location_dict, location_of
 from drift.schemas import PLAN_SCHEMA, document_error
 
 KIND = "drift-plan"
-
-
-def _location(loc: Location) -> dict[str, Any]:
-    return {"file": loc.file, "line": loc.line, "column": loc.column}
-
-
-def _change(change: Change) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "kind": change.kind,
-        "path": change.path,
-        "expected": change.expected,
-        "actual": change.actual,
-        "disposition": change.disposition,
-    }
-    if change.source is not None:
-        out["source"] = _location(change.source)
-    if change.note:
-        out["note"] = change.note
-    return out
 
 
 def _header(header: PlanHeader) -> dict[str, Any]:
@@ -65,13 +47,13 @@ def _record(record: PlannedRecord) -> dict[str, Any]:
         "integrationId": record.integration_id,
         "authId": record.auth_id,
         "authType": record.auth_type,
-        "source": _location(record.source),
+        "source": location_dict(record.source),
         "action": record.action,
         "status": record.status.value,
         "reason": record.reason,
         "live": _live(record.live),
         "headers": [_header(h) for h in record.headers],
-        "changes": [_change(c) for c in record.changes],
+        "changes": [change_dict(c) for c in record.changes],
     }
 
 
@@ -101,10 +83,6 @@ def render(plan: Plan) -> str:
     return json_safe(json.dumps(as_dict(plan), indent=2, ensure_ascii=False)) + "\n"
 
 
-def _to_location(raw: dict[str, Any]) -> Location:
-    return Location(str(raw["file"]), int(raw["line"]), int(raw["column"]))
-
-
 def _to_record(raw: dict[str, Any]) -> PlannedRecord:
     live = raw["live"]
     return PlannedRecord(
@@ -112,21 +90,10 @@ def _to_record(raw: dict[str, Any]) -> PlannedRecord:
         integration_id=raw["integrationId"],
         auth_id=raw["authId"],
         auth_type=raw["authType"],
-        source=_to_location(raw["source"]),
+        source=location_of(raw["source"]),
         action=raw["action"],
         status=Status(raw["status"]),
-        changes=tuple(
-            Change(
-                c["kind"],
-                c["path"],
-                c["expected"],
-                c["actual"],
-                _to_location(c["source"]) if c.get("source") else None,
-                c.get("note"),
-                c["disposition"],
-            )
-            for c in raw["changes"]
-        ),
+        changes=tuple(change_of(c) for c in raw["changes"]),
         reason=raw["reason"],
         live=None
         if live is None
