@@ -83,7 +83,8 @@ def schema_verdicts() -> dict[str, str]:
         timeout=300,
         check=False,
     )
-    assert done.returncode in (0, 1), done.stderr
+    # the corpus always holds invalid specs: check-jsonschema exits 1 for the batch
+    assert done.returncode == 1, done.stderr
     result = json.loads(done.stdout)
     bad = {Path(e["filename"]).name for e in result["errors"] + result["parse_errors"]}
     return {path.name: "invalid" if path.name in bad else "valid" for path in FILES}
