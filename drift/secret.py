@@ -14,7 +14,7 @@ def sha256_hex(value: str) -> str:
 
 def fingerprint(value: str) -> str:
     """`<redacted sha256:1a2b3c4d>`: lets two secret values be told apart, reveals nothing."""
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    digest = sha256_hex(value)[:8]
     return f"<redacted sha256:{digest}>"
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift.cli.common import color_wanted, emit, epilog, parse_reports
+from drift.cli.common import color_wanted, emit, epilog, parse_reports, report_option
 from drift.cli.options import api_from, api_options
 from drift.errors import FetchError, UsageError
 from drift.fileio import check_distinct
@@ -117,13 +117,7 @@ def execute(options: ApplyOptions) -> int:
     type=click.Choice(formats("report")),
     help="Report format on stdout [default: text].",
 )
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    help="Also write the apply report in FORMAT to PATH (repeatable).",
-)
+@report_option("Also write the apply report in FORMAT to PATH (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="List records left in sync too.")
 def apply_command(
     plan_file: str,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from drift.cli.common import color_wanted, emit, epilog, parse_reports, run_state
+from drift.cli.common import color_wanted, emit, epilog, parse_reports, report_option, run_state
 from drift.cli.options import api_from, api_options, selection_from, selection_options
 from drift.errors import ExitCode, FetchError, UsageError
 from drift.judge.select import Selection, choose
@@ -152,13 +152,7 @@ def execute(options: CheckOptions) -> int:
     type=click.Choice(formats("report")),
     help="Report format on stdout [default: text].",
 )
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    help="Also write a report in FORMAT to PATH (repeatable), from the same run.",
-)
+@report_option("Also write a report in FORMAT to PATH (repeatable), from the same run.")
 @click.option(
     "--compare-base",
     metavar="GIT_REF",

@@ -6,12 +6,15 @@ import contextlib
 import math
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 if TYPE_CHECKING:
     from drift.errors import OutputError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CODES = """\b
 Exit codes (the same for every command):
@@ -104,3 +107,9 @@ def parse_reports(values: tuple[str, ...]) -> list[tuple[str, str]]:
             raise click.BadParameter(str(exc), param_hint="'--report'") from None
         out.append((fmt, path))
     return out
+
+
+def report_option(help: str) -> Callable[[F], F]:
+    """`--report FORMAT=PATH` (repeatable) of the commands that write reports; the values
+    are checked by parse_reports."""
+    return click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH", help=help)

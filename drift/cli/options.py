@@ -3,17 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from drift.cli.common import FiniteRange
+from drift.cli.common import F, FiniteRange
 from drift.judge.select import Selection
 from drift.live.settings import ApiOptions
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 _API_OPTIONS = [
     click.option(

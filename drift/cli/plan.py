@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from drift.cli.check import not_in_spec_folders, run_checked
-from drift.cli.common import emit, epilog, parse_reports
+from drift.cli.common import emit, epilog, parse_reports, report_option
 from drift.cli.options import api_from, api_options, selection_from, selection_options
 from drift.errors import FetchError, OutputError
 from drift.fileio import check_distinct, check_output_path, staged
@@ -113,13 +113,7 @@ def execute(options: PlanOptions) -> int:
     help="Plan format on stdout [default: text; in GitHub Actions the markdown goes to the "
     "step summary too].",
 )
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    help="Also write the plan as text, markdown or json to PATH (repeatable).",
-)
+@report_option("Also write the plan as text, markdown or json to PATH (repeatable).")
 @selection_options
 @click.option("-v", "--verbose", is_flag=True, help="List records with nothing to do too.")
 def plan_command(

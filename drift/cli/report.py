@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from drift.cli.common import color_wanted, emit, epilog, parse_reports
+from drift.cli.common import color_wanted, emit, epilog, parse_reports, report_option
 from drift.reporters import formats, renderer
 
 
@@ -31,13 +31,7 @@ def report_group() -> None:
     show_default=True,
     help="Format on stdout.",
 )
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT=PATH",
-    help="Also write the merged report in FORMAT to PATH (repeatable).",
-)
+@report_option("Also write the merged report in FORMAT to PATH (repeatable).")
 @click.option(
     "--allow-partial",
     is_flag=True,

@@ -9,7 +9,6 @@ are settled before deepdiff runs: a satisfied matcher takes the live value, an u
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from drift.model.desired import DesiredHeader, DesiredIntegration
 from drift.model.live import LiveAuth
 from drift.model.matchers import looks_sensitive
 from drift.model.results import Change, Seen
-from drift.secret import fingerprint
+from drift.secret import fingerprint, sha256_hex
 
 # Every deepdiff option that changes what it reports, set on purpose rather than left to the
 # installed version's defaults; tests/unit/judge/test_diff.py holds one test per option that can
@@ -120,7 +119,7 @@ def _shown(value: Any, secret: bool) -> Any:
 def _seen(value: str | None, secret: bool) -> Seen:
     if value is None:
         return Seen(None)
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    digest = sha256_hex(value)
     return Seen(digest, None if secret else value)
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-import hashlib
 from collections.abc import Iterable
 from dataclasses import replace
 
 from drift.model.desired import DesiredIntegration, IgnoreRule
 from drift.model.matchers import Matcher
 from drift.model.results import Change, Seen
+from drift.secret import sha256_hex
 
 GLOB_CHARS = "*?["
 
@@ -51,7 +51,7 @@ def accepts(accept: Matcher, seen: Seen | None) -> bool:
     if accept.kind == "sha256":
         return accept.argument.lower() == seen.digest
     if accept.kind == "equals":
-        wanted = hashlib.sha256(accept.argument.encode("utf-8", "surrogatepass")).hexdigest()
+        wanted = sha256_hex(accept.argument)
         return wanted == seen.digest
     return False
 

@@ -7,7 +7,6 @@ the reporters do not pull in PyYAML and jsonschema.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any
 
 from drift.errors import Location
 from drift.model.matchers import Matcher
+from drift.secret import sha256_hex
 
 
 def canonical_id(value: str) -> str:
@@ -147,4 +147,4 @@ def spec_digest(integrations: Iterable[DesiredIntegration], rules: Sequence[Igno
         "ignore": rules_document(rules, top_level=True),
     }
     text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(text)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
-from drift.secret import fingerprint
+from drift.secret import fingerprint, sha256_hex
 
 MATCHER_KEYS = ("equals", "present", "absent", "pattern", "sha256", "env")
 
@@ -57,7 +56,7 @@ class Matcher:
         if self.kind == "pattern":
             return re.fullmatch(self.argument, value) is not None
         if self.kind == "sha256":
-            digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+            digest = sha256_hex(value)
             return digest == self.argument.lower()
         if self.kind == "env":
             return value == self.resolved

@@ -3,7 +3,6 @@ the full header list to send (never a secret value) and what the plan saw live."
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from drift.errors import ExitCode, Location
 from drift.model.desired import DesiredIntegration
 from drift.model.live import LiveAuth
 from drift.model.results import Change, RunStats, Status
+from drift.secret import sha256_hex
 
 NONE = "none"
 UPDATE = "update"
@@ -26,7 +26,7 @@ Redact = Callable[[str], str]
 
 
 def digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(value)
 
 
 @dataclass(frozen=True)

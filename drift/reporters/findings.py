@@ -8,13 +8,13 @@ depend on values or line numbers, so the same drift is recognised from run to ru
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
 from drift.errors import ExitCode, Location
 from drift.model.results import Change, IntegrationResult, Status
 from drift.reporters.wording import change_line
+from drift.secret import sha256_hex
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def rule_of(change: Change) -> str:
 
 def digest(*parts: str) -> str:
     text = "\0".join(parts)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(text)
 
 
 @dataclass(frozen=True)
