@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "hostile"))
+sys.path.insert(0, str(ROOT / "tests" / "acceptance" / "hostile"))
 
 from hostile_server import Hostile, big, gzip_bomb  # noqa: E402
 
